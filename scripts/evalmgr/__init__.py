@@ -1,0 +1,13 @@
+"""evalmgr: correct, sourced benchmark results for Hugging Face model repositories.
+
+The pipeline, one module per job:
+
+- ``sources``  (card tables, Artificial Analysis, papers, evaluation logs) yield :class:`Score` objects;
+- ``registry`` maps a printed benchmark label to a Hub benchmark dataset id and task id;
+- ``results``  builds, merges and validates entries in the ``.eval_results/`` and ``model-index`` formats;
+- ``hub``      reads repositories and publishes one change (push or pull request) with guards.
+
+Imports here stay light: ``--help`` must not pull in huggingface_hub.
+"""
+
+__version__ = "0.1.0"

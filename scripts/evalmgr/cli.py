@@ -1,0 +1,269 @@
+"""The `evaluation_manager` command line: argparse only, each subcommand a few lines over the library.
+
+Nothing heavy is imported at module level: `--help` and `--version` must stay instant, so every
+command imports what it needs when it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Callable
+
+from . import __version__
+
+WORKFLOW = """\
+safe workflow:
+  1. inspect-tables  see which tables the card has and which column is the model
+  2. extract-readme  preview the results (YAML by default, --format json for agents)
+  3. get-prs         check open pull requests: never open a second PR for the same result
+  4. --create-pr     open one pull request (or --apply to push to main when you own the repo)
+
+exit codes: 0 done (also 'nothing new'), 1 failure (not found, ambiguous, invalid, refused,
+conflict, Hub error), 2 usage error.
+"""
+
+
+def _add_input_options(p: argparse.ArgumentParser, *, readme: bool = True) -> None:
+    g = p.add_argument_group("input")
+    if readme:
+        g.add_argument("--readme", metavar="PATH", help="a local model card (README.md)")
+    g.add_argument("--repo-dir", metavar="PATH", help="a local clone: README.md and .eval_results/")
+    g.add_argument("--repo-id", metavar="ORG/NAME", help="the model repo; read from the Hub unless --readme/--repo-dir")
+    g.add_argument("--revision", default=None, help="branch, tag, commit or refs/pr/N to read (default: main)")
+    g.add_argument("--mapping", metavar="FILE", help="extra benchmark mapping JSON (adds to / overrides the bundled one)")
+
+
+def _add_output_options(p: argparse.ArgumentParser, formats: tuple[str, ...]) -> None:
+    p.add_argument("--format", choices=formats, default=formats[0], help=f"output format (default: {formats[0]})")
+
+
+def _add_publish_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("publish (preview only unless one of these is given)")
+    mode = g.add_mutually_exclusive_group()
+    mode.add_argument("--apply", action="store_true", help="write: into --repo-dir if given, else push to main on the Hub")
+    mode.add_argument("--create-pr", action="store_true", help="open a pull request on the Hub")
+    mode.add_argument("--pr", type=int, metavar="N", help="add to the existing pull request #N instead of opening one")
+    g.add_argument("--force", action="store_true", help="publish even if an open PR already adds the same result, or replace a conflicting value")
+
+
+def _add_source_attribution(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("source attribution (the entry's source block)")
+    g.add_argument("--source-url", help="link to the evidence (default: the model page)")
+    g.add_argument("--source-name", help='display name (default: "Model card")')
+    g.add_argument("--source-user", help="HF user to credit")
+    g.add_argument("--source-org", help="HF org to credit")
+
+
+def _add_location_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("where the model is in the tables")
+    g.add_argument("--table", type=int, metavar="N", help="table number as printed by inspect-tables (1-based)")
+    g.add_argument("--model-column-index", type=int, metavar="N", help="0-based column (or row, for transposed tables) of the model, as inspect-tables shows")
+    g.add_argument("--model-name-override", metavar="TEXT", help="the model's header or row label as printed, when it differs from the repo name")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="evaluation_manager.py",
+        description="Put correct, sourced benchmark results into Hugging Face model repositories.",
+        epilog=WORKFLOW,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help_: str, description: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=description, epilog=WORKFLOW,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("inspect-tables", cmd_inspect_tables, "list the card's tables, layouts and model columns",
+            "Step 1. Number every table of the card (markdown and HTML, 1-based), show its section, layout, "
+            "columns (the model's marked) and sample rows, and print the extract-readme command to run next.")
+    _add_input_options(p)
+    p.add_argument("--model-name-override", metavar="TEXT", help="the model's header as printed, if not the repo name")
+    _add_output_options(p, ("text", "json"))
+
+    p = add("extract-readme", cmd_extract_readme, "extract the model's scores from the card's tables",
+            "Step 2. Read the model's scores from the card's evaluation tables, map them to Hub benchmarks and "
+            "preview the result files. Without --table the tool chooses the table and refuses ambiguous values.")
+    _add_input_options(p)
+    _add_location_options(p)
+    p.add_argument("--task-type", default="text-generation", help="model-index task type (default: text-generation)")
+    p.add_argument("--dataset-name", help="model-index dataset name for all results (default: the benchmark name)")
+    p.add_argument("--filename", metavar="NAME", help="write every result into this one .eval_results file")
+    p.add_argument("--benchmark", action="append", metavar="NAME", help="keep only these benchmarks (repeatable)")
+    _add_source_attribution(p)
+    _add_output_options(p, ("eval-results", "model-index", "json"))
+    _add_publish_options(p)
+
+    p = add("add-eval", cmd_add_eval, "add one benchmark result (from the card, AA, a paper, or a given value)",
+            "Add one benchmark: looked up in the chosen source with the same strictness as extract-readme, "
+            "or given explicitly with --value. Previews unless --apply/--create-pr/--pr.")
+    _add_input_options(p)
+    p.add_argument("--benchmark", required=True, metavar="NAME", help="benchmark name or registry key, e.g. 'GPQA Diamond'")
+    p.add_argument("--value", type=float, help="the score (0-100 for percentages); skips the lookup")
+    p.add_argument("--task-id", help="task id, when the benchmark has several and the name does not say")
+    p.add_argument("--dataset-id", help="Hub benchmark dataset id, for a benchmark not in the registry (with --value)")
+    p.add_argument("--notes", help="setup qualifiers: 'with tools', 'thinking', '0-shot' ...")
+    p.add_argument("--date", help="ISO date of the evaluation")
+    p.add_argument("--source", choices=("model_card", "aa", "paper"), default="model_card",
+                   help="where to look the score up (default: model_card)")
+    p.add_argument("--paper", metavar="ARXIV_ID", help="with --source paper: which paper")
+    p.add_argument("--creator-slug", help="with --source aa: Artificial Analysis creator slug")
+    p.add_argument("--model-name", help="with --source aa: Artificial Analysis model slug or name")
+    _add_location_options(p)
+    _add_source_attribution(p)
+    _add_output_options(p, ("eval-results", "model-index", "json"))
+    _add_publish_options(p)
+
+    p = add("import-aa", cmd_import_aa, "import scores from Artificial Analysis",
+            "Read a model's benchmark scores from the Artificial Analysis API (key in AA_API_KEY), convert "
+            "fractions to percentages and map them to Hub benchmarks. Composite indexes are never written.")
+    _add_input_options(p, readme=False)
+    p.add_argument("--creator-slug", help="AA creator slug, e.g. 'alibaba'")
+    p.add_argument("--model-name", help="AA model slug or name, e.g. 'qwen3-235b-a22b-instruct'")
+    p.add_argument("--benchmark", action="append", metavar="NAME", help="keep only these benchmarks (repeatable)")
+    _add_output_options(p, ("eval-results", "model-index", "json"))
+    _add_publish_options(p)
+
+    p = add("extract-paper", cmd_extract_paper, "show candidate scores from the model's papers",
+            "Find the model's papers (arxiv tags and links in the card), read them and show candidate scores "
+            "with the page or table they come from. Publish with add-eval --source paper.")
+    _add_input_options(p)
+    p.add_argument("--paper", metavar="ARXIV_ID", help="read this paper instead of the card's links")
+    p.add_argument("--benchmark", metavar="NAME", help="show only this benchmark")
+    p.add_argument("--model-name-override", metavar="TEXT", help="the model's name as printed in the paper")
+    _add_output_options(p, ("text", "json"))
+
+    p = add("import-logs", cmd_import_logs, "import scores from our own inspect-ai / lighteval logs",
+            "Read inspect-ai .eval/.json logs and lighteval results JSON, map tasks to Hub benchmarks and "
+            "preview entries dated from the run. Partial runs (--limit) are refused without --force.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="log files or folders")
+    _add_input_options(p, readme=False)
+    p.add_argument("--upload-logs-to", metavar="REPO", help="upload the logs to this Hub dataset repo and link entries to it")
+    p.add_argument("--logs-url", metavar="URL", help="where the logs are already published (source.url)")
+    _add_output_options(p, ("eval-results", "model-index", "json"))
+    _add_publish_options(p)
+
+    p = add("show", cmd_show, "list results already published (main, open PRs, model-index)",
+            "List the results in .eval_results/ on main and in open pull requests (marked), and in the "
+            "README model-index.")
+    _add_input_options(p)
+    _add_output_options(p, ("text", "json"))
+
+    p = add("validate", cmd_validate, "validate .eval_results files and model-index",
+            "Check .eval_results/*.yaml and the README model-index: schema, values, known benchmarks and task "
+            "ids. Lists every problem with its location; exit 1 when invalid.")
+    p.add_argument("paths", nargs="*", metavar="PATH", help=".eval_results YAML files or README.md files")
+    _add_input_options(p, readme=False)
+    _add_output_options(p, ("text", "json"))
+
+    p = add("get-prs", cmd_get_prs, "list open pull requests and which touch evaluation results",
+            "Step 3 before publishing: list the repo's open pull requests (all pages) and which of them add "
+            ".eval_results/ files or model-index entries, and for which benchmarks.")
+    p.add_argument("--repo-id", required=True, metavar="ORG/NAME")
+    _add_output_options(p, ("text", "json"))
+    return parser
+
+
+# --------------------------------------------------------------------------- commands
+# Each command composes library calls from `evalmgr.commands`; output goes through `evalmgr.render`.
+
+
+def cmd_inspect_tables(args: argparse.Namespace) -> int:
+    from .commands import inspect_tables
+    from .render import print_tables
+
+    return print_tables(inspect_tables(args), args.format)
+
+
+def cmd_extract_readme(args: argparse.Namespace) -> int:
+    from .commands import extract_readme, finish
+
+    return finish(args, extract_readme(args))
+
+
+def cmd_add_eval(args: argparse.Namespace) -> int:
+    from .commands import add_eval, finish
+
+    return finish(args, add_eval(args))
+
+
+def cmd_import_aa(args: argparse.Namespace) -> int:
+    from .commands import finish, import_aa
+
+    return finish(args, import_aa(args))
+
+
+def cmd_extract_paper(args: argparse.Namespace) -> int:
+    from .commands import extract_paper
+    from .render import print_paper_candidates
+
+    return print_paper_candidates(extract_paper(args), args.format)
+
+
+def cmd_import_logs(args: argparse.Namespace) -> int:
+    from .commands import finish, import_logs
+
+    return finish(args, import_logs(args))
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from .commands import show
+    from .render import print_show
+
+    return print_show(show(args), args.format)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .commands import validate
+    from .render import print_problems
+
+    return print_problems(validate(args), args.format)
+
+
+def cmd_get_prs(args: argparse.Namespace) -> int:
+    from .commands import get_prs
+    from .render import print_prs
+
+    return print_prs(get_prs(args), args.format)
+
+
+# --------------------------------------------------------------------------- main
+
+
+def _load_dotenv() -> None:
+    """Read `.env` from the working directory, without overriding the real environment."""
+    if not os.path.exists(".env"):
+        return
+    from dotenv import load_dotenv
+
+    load_dotenv(".env", override=False)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    _load_dotenv()
+    from .errors import EvalManagerError
+    from .render import print_error
+
+    try:
+        return args.func(args)
+    except EvalManagerError as exc:
+        return print_error(exc, getattr(args, "format", "text"))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,460 @@
+"""What each subcommand does, as plain functions over parsed arguments.
+
+A command reads its input (a local card, a local clone or the Hub), asks a source for scores,
+maps them through the registry, and hands them to `finish`, which previews or publishes.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import EvalManagerError, InputError, ScoreNotFoundError, UsageError
+from .hub import README, Hub, RepoState
+from .publish import Change, Outcome, make_plan, publish_hub, publish_local, read_local_state
+from .scores import Provenance, Score
+
+MAX_CARD_BYTES = 20 * 1024 * 1024
+
+
+@dataclass
+class Collected:
+    """Scores a command collected, before preview or publishing."""
+
+    repo_id: str | None
+    scores: list[Score]
+    warnings: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)  # source-specific JSON (e.g. AA indexes)
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def read_card_file(path: str | Path) -> str:
+    """A README as text; a clear error for a missing, huge or binary file."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"no such file: {p}", "give the path of a model card (README.md)")
+    size = p.stat().st_size
+    if size > MAX_CARD_BYTES:
+        raise InputError(f"{p} is {size // 1024 // 1024} MB: too large for a model card")
+    data = p.read_bytes()
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{p} is not a text file (binary data)", "give the model card's README.md")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{p} is not valid UTF-8 text (byte {exc.start})", "save the card as UTF-8") from None
+
+
+def hub_for(args: argparse.Namespace) -> Hub:
+    hub = getattr(args, "_hub", None)
+    if hub is None:
+        hub = args._hub = Hub()
+    return hub
+
+
+def repo_state(args: argparse.Namespace) -> RepoState:
+    """The repo as the command sees it: --readme, else --repo-dir, else the Hub (--repo-id)."""
+    if getattr(args, "readme", None):
+        return RepoState(args.repo_id, "local", None, read_card_file(args.readme))
+    if args.repo_dir:
+        state = read_local_state(args.repo_dir)
+        if state.readme is not None:
+            state.readme = read_card_file(Path(args.repo_dir) / README)
+        state.repo_id = args.repo_id
+        return state
+    if args.repo_id:
+        return hub_for(args).read_state(args.repo_id, args.revision or "main")
+    raise UsageError("no input: give --readme PATH, --repo-dir PATH or --repo-id ORG/NAME")
+
+
+def card_text(args: argparse.Namespace) -> tuple[RepoState, str]:
+    state = repo_state(args)
+    if not state.readme:
+        raise InputError("the repo has no README.md", "give --readme PATH")
+    return state, state.readme
+
+
+def registry(args: argparse.Namespace):  # -> Registry (lazy import keeps --help fast)
+    from .registry import Registry
+
+    return Registry.load(getattr(args, "mapping", None))
+
+
+def attribute(scores: list[Score], args: argparse.Namespace, default: Provenance | None) -> None:
+    """Apply --source-url/--source-name/... over the source's own attribution."""
+    url = getattr(args, "source_url", None)
+    name = getattr(args, "source_name", None)
+    user = getattr(args, "source_user", None)
+    org = getattr(args, "source_org", None)
+    if (name or user or org) and not (url or (default and default.url)):
+        raise UsageError("--source-name/--source-user/--source-org need a --source-url")
+    for s in scores:
+        base = s.provenance or default or Provenance(kind="manual")
+        s.provenance = Provenance(
+            kind=base.kind, url=url or base.url, name=name or base.name, user=user or base.user, org=org or base.org
+        )
+
+
+# --------------------------------------------------------------------------- card tables
+
+
+def _card_options(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "table": getattr(args, "table", None),
+        "model_name": getattr(args, "model_name_override", None),
+        "model_column_index": getattr(args, "model_column_index", None),
+    }
+
+
+def inspect_tables(args: argparse.Namespace) -> list[Any]:
+    from .extract import describe_tables
+
+    _, text = card_text(args)
+    return describe_tables(text, args.repo_id, model_name=args.model_name_override)
+
+
+def extract_readme(args: argparse.Namespace) -> Collected:
+    from .sources.card import scores_from_card
+
+    _, text = card_text(args)
+    report = scores_from_card(text, args.repo_id, **_card_options(args))
+    reg = registry(args)
+    reg.annotate(report.scores)
+    scores = report.scores
+    if args.benchmark:
+        scores = [s for s in scores if _is_benchmark(reg, s, args.benchmark)]
+    attribute(scores, args, None)
+    if not scores:
+        raise ScoreNotFoundError(
+            "no scores found for this model in the card's tables"
+            + (f" (refused: {'; '.join(report.refused)})" if report.refused else ""),
+            "run inspect-tables and pass --table / --model-column-index / --model-name-override",
+        )
+    return Collected(args.repo_id, scores, list(report.warnings), list(report.refused))
+
+
+def _is_benchmark(reg: Any, score: Score, wanted: list[str]) -> bool:
+    keys = {m.benchmark.key for m in (reg.match(w) for w in wanted) if m is not None}
+    return score.benchmark_key in keys or any(w.strip().lower() == score.benchmark.strip().lower() for w in wanted)
+
+
+# --------------------------------------------------------------------------- add-eval
+
+
+def add_eval(args: argparse.Namespace) -> Collected:
+    """One benchmark: given by --value, or looked up in the source with the same strictness as extraction."""
+    reg = registry(args)
+    match = reg.match(args.benchmark)
+    if args.value is not None:
+        return _given_value(args, reg, match)
+    if args.source == "aa":
+        collected = import_aa(args, only=[args.benchmark])
+    elif args.source == "paper":
+        collected = _paper_confirmed(args)
+    else:
+        args.benchmark = [args.benchmark]
+        collected = extract_readme(args)
+        args.benchmark = args.benchmark[0]
+    wanted = match.benchmark.key if match else None
+    hits = [s for s in collected.scores if (wanted and s.benchmark_key == wanted) or s.benchmark == args.benchmark]
+    if args.task_id:
+        hits = [s for s in hits if s.task_id == args.task_id]
+    if args.notes is not None:
+        for s in hits:
+            s.notes = args.notes
+    distinct = {(s.task_id, s.notes, s.value) for s in hits}
+    if not hits:
+        raise ScoreNotFoundError(f"{args.benchmark!r} is not reported for this model by the {args.source} source",
+                                 "check the name with inspect-tables, or give --value with its source")
+    if len({(t, n) for t, n, _ in distinct}) < len(distinct):
+        from .errors import AmbiguousScoreError
+
+        options = [f"{s.value} ({s.location or s.benchmark})" for s in hits]
+        raise AmbiguousScoreError(
+            f"{args.benchmark!r} has several different values: " + ", ".join(options),
+            options,
+            "choose with --table N (inspect-tables shows them) or give --value",
+        )
+    collected.scores = hits
+    return collected
+
+
+def _given_value(args: argparse.Namespace, reg: Any, match: Any) -> Collected:
+    if match is None and not args.dataset_id:
+        raise UsageError(
+            f"{args.benchmark!r} is not in the benchmark registry",
+            "pass --dataset-id and --task-id for a Hub benchmark dataset, or add it to a --mapping file",
+        )
+    if match is None and not args.task_id:
+        raise UsageError("--dataset-id needs --task-id")
+    score = Score(benchmark=args.benchmark, value=args.value, notes=args.notes, date=args.date)
+    if match is not None:
+        score.benchmark = match.benchmark.name
+        score.benchmark_key = match.benchmark.key
+        score.dataset_id = match.benchmark.dataset_id
+        score.task_id = args.task_id or match.benchmark.task_id
+        score.notes = args.notes if args.notes is not None else match.notes
+    else:
+        score.dataset_id, score.task_id = args.dataset_id, args.task_id
+    default = Provenance(kind=args.source, url=f"https://huggingface.co/{args.repo_id}" if args.repo_id else None,
+                         name="Model card" if args.source == "model_card" else None)
+    attribute([score], args, default)
+    if not score.provenance or not score.provenance.url:
+        raise UsageError("a given --value needs its evidence: --source-url (or --repo-id for the model card)")
+    return Collected(args.repo_id, [score])
+
+
+# --------------------------------------------------------------------------- other sources
+
+
+def import_aa(args: argparse.Namespace, only: list[str] | None = None) -> Collected:
+    from .sources.aa import fetch_models, find_model, scores_from_aa
+
+    models = fetch_models()
+    model = find_model(models, creator_slug=args.creator_slug, model_name=args.model_name, repo_id=args.repo_id)
+    report = scores_from_aa(model)
+    reg = registry(args)
+    reg.annotate(report.scores)
+    wanted = only or getattr(args, "benchmark", None)
+    scores = [s for s in report.scores if not wanted or _is_benchmark(reg, s, wanted)]
+    return Collected(args.repo_id, scores, list(report.warnings),
+                     extra={"aa_model": getattr(model, "slug", None), "indexes": dict(report.informational)})
+
+
+def extract_paper(args: argparse.Namespace) -> Any:
+    from .sources.paper import fetch_paper_text, find_paper_ids, scores_from_paper
+
+    ids = [args.paper] if args.paper else []
+    if not ids:
+        _, text = card_text(args)
+        ids = find_paper_ids(text)
+    if not ids:
+        raise ScoreNotFoundError("the card links no paper (no arxiv: tag or arXiv / hf.co/papers link)",
+                                 "pass --paper ARXIV_ID")
+    reg = registry(args)
+    reports = []
+    for pid in ids:
+        paper = fetch_paper_text(pid, api=hub_for(args).api)
+        report = scores_from_paper(paper, args.repo_id, model_name=args.model_name_override,
+                                   benchmark=args.benchmark, registry=reg)
+        reports.append((paper, report))
+    return reports
+
+
+def _paper_confirmed(args: argparse.Namespace) -> Collected:
+    """Only exact benchmark + exact model matches from papers; the rest is shown, never published."""
+    args.model_name_override = getattr(args, "model_name_override", None)
+    reports = extract_paper(args)
+    confirmed = [c.score for _, r in reports for c in r.candidates if c.confirmed]
+    unconfirmed = [c for _, r in reports for c in r.candidates if not c.confirmed]
+    if not confirmed and unconfirmed:
+        listing = "\n".join(f"  {c.score.benchmark} = {c.score.value} ({c.reason}; {c.score.location})" for c in unconfirmed)
+        raise ScoreNotFoundError(
+            f"no exact match in the paper; candidates (not published):\n{listing}",
+            "check the paper and confirm with --value X --source-url https://arxiv.org/abs/ID",
+        )
+    return Collected(args.repo_id, confirmed)
+
+
+def import_logs(args: argparse.Namespace) -> Collected:
+    from .sources.eval_logs import scores_from_logs
+
+    paths = [Path(p) for p in args.paths]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise InputError(f"no such log file or folder: {', '.join(missing)}")
+    url = args.logs_url
+    if args.upload_logs_to:
+        if not (args.apply or args.create_pr or args.pr):
+            raise UsageError("--upload-logs-to uploads: add --apply or --create-pr (or preview without it)")
+        url = upload_logs(hub_for(args), args.upload_logs_to, paths)
+    report = scores_from_logs(paths, logs_url=url)
+    reg = registry(args)
+    reg.annotate(report.scores)
+    warnings = list(report.warnings)
+    partial = [s for s in report.scores if getattr(s, "partial", False) or "partial" in (s.notes or "")]
+    if partial and (args.apply or args.create_pr or args.pr) and not args.force:
+        raise EvalManagerError(
+            f"{len(partial)} result(s) come from partial runs (--limit / --max-samples): "
+            + ", ".join(f"{s.benchmark} ({s.notes})" for s in partial),
+            "a partial run is not the benchmark score: run the full set, or --force to publish it marked partial",
+        )
+    return Collected(args.repo_id, report.scores, warnings)
+
+
+def upload_logs(hub: Hub, repo_id: str, paths: list[Path]) -> str:
+    """Upload log files to a Hub dataset repo (created if needed); returns the folder URL for source.url."""
+    from datetime import datetime, timezone
+
+    folder = "logs/" + datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    files = [f for p in paths for f in ([p] if p.is_file() else sorted(x for x in p.rglob("*") if x.is_file()))]
+    from huggingface_hub import CommitOperationAdd
+
+    hub.call(f"creating {repo_id}", hub.api.create_repo, repo_id, repo_type="dataset", exist_ok=True)
+    ops = [CommitOperationAdd(path_in_repo=f"{folder}/{f.name}", path_or_fileobj=str(f)) for f in files]
+    hub.call(f"uploading logs to {repo_id}", hub.api.create_commit, repo_id, ops, repo_type="dataset",
+             commit_message=f"Add evaluation logs ({len(files)} files)")
+    return f"{hub.repo_url(repo_id, 'dataset')}/tree/main/{folder}"
+
+
+# --------------------------------------------------------------------------- finish: preview or publish
+
+
+def finish(args: argparse.Namespace, collected: Collected) -> int:
+    """Preview (default) or publish the collected scores, then print in the chosen format."""
+    from .render import print_collected
+
+    fmt = "model-index" if args.format == "model-index" else "eval-results"
+    registered = [s for s in collected.scores if s.dataset_id and s.task_id]
+    unregistered = [s for s in collected.scores if not (s.dataset_id and s.task_id)]
+    if unregistered and fmt == "eval-results":
+        collected.warnings.append(
+            "not written to .eval_results/ (no registry entry): "
+            + ", ".join(sorted({s.benchmark for s in unregistered}))
+            + " — add them to a --mapping file if they are Hub benchmarks"
+        )
+    change = Change(
+        scores=registered if fmt == "eval-results" else collected.scores,
+        fmt=fmt,
+        model_name=getattr(args, "model_name_override", None) or (args.repo_id or "").split("/")[-1] or None,
+        task_type=getattr(args, "task_type", "text-generation"),
+        dataset_name=getattr(args, "dataset_name", None),
+        filename=getattr(args, "filename", None),
+    )
+    outcome = _publish_or_preview(args, change)
+    return print_collected(args, collected, change, outcome)
+
+
+def _publish_or_preview(args: argparse.Namespace, change: Change) -> Outcome:
+    wants_hub = args.create_pr or args.pr is not None or (args.apply and not args.repo_dir)
+    if not (args.apply or wants_hub):
+        return _preview(args, change)
+    if not change.scores:
+        raise ScoreNotFoundError("nothing to publish: no result maps to a registered benchmark",
+                                 "see the warnings; add the benchmark to a --mapping file or use --format model-index")
+    if args.apply and args.repo_dir:
+        return publish_local(args.repo_dir, change, force=args.force)
+    if not args.repo_id:
+        raise UsageError("publishing to the Hub needs --repo-id (or --apply with --repo-dir for a local clone)")
+    mode = "push" if args.apply else "pr"
+    return publish_hub(hub_for(args), args.repo_id, change, mode=mode, pr_num=args.pr, force=args.force)
+
+
+def _preview(args: argparse.Namespace, change: Change) -> Outcome:
+    """What would be written, planned against the existing files when we have them."""
+    if args.repo_dir:
+        state = read_local_state(args.repo_dir)
+    elif getattr(args, "readme", None):
+        state = RepoState(args.repo_id, "local", None, read_card_file(args.readme))
+    else:
+        state = RepoState(args.repo_id, "preview", None, None)
+    plan = make_plan(state, change)
+    return Outcome("preview", "preview only: add --apply or --create-pr to publish", files=dict(plan.files),
+                   added=plan.added, already_present=plan.already_present, conflicts=plan.conflicts,
+                   problems=plan.problems)
+
+
+# --------------------------------------------------------------------------- show, validate, get-prs
+
+
+def show(args: argparse.Namespace) -> dict[str, Any]:
+    from .card import read_model_index_scores
+    from .results import load_eval_results
+
+    state = repo_state(args)
+    rows: list[dict[str, Any]] = []
+    problems = []
+
+    def add_eval_files(files: dict[str, str], pr: int | None) -> None:
+        for path, text in sorted(files.items()):
+            try:
+                entries = load_eval_results(text, path)
+            except EvalManagerError as exc:
+                problems.append(f"{path}{f' (PR #{pr})' if pr else ''}: {exc.message}")
+                continue
+            for e in entries:
+                rows.append({"dataset_id": e.dataset_id, "task_id": e.task_id, "value": e.value, "notes": e.notes,
+                             "source": _source_dict(e), "file": path, "format": "eval-results", "pr": pr})
+
+    add_eval_files(state.eval_files, None)
+    for s in read_model_index_scores(state.readme or ""):
+        rows.append({"dataset_id": s.dataset_id, "task_id": s.task_id, "value": s.value, "notes": s.notes,
+                     "source": {"url": s.provenance.url, "name": s.provenance.name} if s.provenance else None,
+                     "file": README, "format": "model-index", "pr": None})
+    if args.repo_id and not getattr(args, "readme", None) and not args.repo_dir:
+        hub = hub_for(args)
+        for pr in hub.open_pull_requests(args.repo_id):
+            hub.load_pr_changes(args.repo_id, pr, state)
+            if pr.state is not None:
+                add_eval_files({p: t for p, t in pr.state.eval_files.items() if p in pr.changed_eval_files}, pr.num)
+    return {"repo_id": args.repo_id, "results": rows, "problems": problems}
+
+
+def _source_dict(entry: Any) -> dict[str, Any] | None:
+    if not entry.source_url:
+        return None
+    return {k: v for k, v in {"url": entry.source_url, "name": entry.source_name, "user": entry.source_user,
+                              "org": entry.source_org}.items() if v}
+
+
+def validate(args: argparse.Namespace) -> list[Any]:
+    from .card import validate_model_index
+    from .results import validate_eval_results
+
+    reg = registry(args)
+    if args.paths:
+        eval_files: dict[str, str] = {}
+        problems: list[Any] = []
+        for raw in args.paths:
+            p = Path(raw)
+            if not p.is_file():
+                raise InputError(f"no such file: {p}")
+            text = p.read_text(encoding="utf-8", errors="replace")
+            if p.name.lower() == "readme.md":
+                problems += validate_model_index(text, str(p))
+            else:
+                eval_files[str(p)] = text
+        return problems + validate_eval_results(eval_files, reg)
+    state = repo_state(args)
+    if args.repo_id and not args.repo_dir:
+        reg.load_hub_task_ids(hub_for(args), {e for e in _dataset_ids(state)})
+    problems = validate_eval_results(state.eval_files, reg)
+    if state.readme:
+        problems += validate_model_index(state.readme, README)
+    return problems
+
+
+def _dataset_ids(state: RepoState) -> set[str]:
+    import re
+
+    return {m for text in state.eval_files.values() for m in re.findall(r"^\s*id:\s*['\"]?([\w.-]+/[\w.-]+)", text, re.M)}
+
+
+def get_prs(args: argparse.Namespace) -> dict[str, Any]:
+    """Open PRs with what each changes in results; a failed request is an error, never 'no PRs'."""
+    from .card import read_model_index_scores
+    from .results import load_eval_results
+
+    hub = hub_for(args)
+    main = hub.read_state(args.repo_id)
+    out = []
+    for pr in hub.open_pull_requests(args.repo_id):
+        hub.load_pr_changes(args.repo_id, pr, main)
+        benchmarks: set[str] = set()
+        if pr.state is not None:
+            for path in pr.changed_eval_files:
+                try:
+                    benchmarks |= {f"{e.dataset_id}/{e.task_id}" for e in load_eval_results(pr.state.eval_files.get(path, ""), path)}
+                except EvalManagerError:
+                    benchmarks.add(f"{path} (unreadable)")
+            if pr.touches_model_index:
+                benchmarks |= {f"{s.dataset_id or s.benchmark}/{s.task_id or ''}".rstrip("/") for s in read_model_index_scores(pr.state.readme or "")}
+        out.append({"num": pr.num, "title": pr.title, "author": pr.author, "created_at": pr.created_at, "url": pr.url,
+                    "touches_eval_results": pr.touches_eval_results or pr.touches_model_index,
+                    "benchmarks": sorted(benchmarks)})
+    return {"repo_id": args.repo_id, "pull_requests": out}

@@ -1,0 +1,320 @@
+"""The Hub: read a repo's card and results, list its pull requests, commit one change.
+
+Every network call goes through :class:`Hub`, which wraps ``huggingface_hub.HfApi``: errors become
+this package's errors (never "nothing there"), 429/5xx are retried within a bounded time, and the
+token is never part of any message.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
+
+from .errors import AuthError, HubError, RepoNotFoundError
+
+if TYPE_CHECKING:
+    from huggingface_hub import HfApi
+
+T = TypeVar("T")
+
+EVAL_DIR = ".eval_results"
+README = "README.md"
+
+
+@dataclass
+class RepoState:
+    """A repo's README and `.eval_results/` files at one revision (``sha`` pins it for writes)."""
+
+    repo_id: str | None
+    revision: str
+    sha: str | None
+    readme: str | None
+    eval_files: dict[str, str] = field(default_factory=dict)
+    blob_ids: dict[str, str] = field(default_factory=dict)  # path -> git blob id (Hub only)
+
+
+@dataclass
+class PullRequest:
+    """An open pull request and what it changes in results."""
+
+    num: int
+    title: str
+    author: str | None
+    created_at: str | None
+    url: str
+    git_reference: str
+    state: RepoState | None = None  # the PR head's README and .eval_results (read when needed)
+    changed_eval_files: list[str] = field(default_factory=list)
+    touches_model_index: bool = False
+
+    @property
+    def touches_eval_results(self) -> bool:
+        return bool(self.changed_eval_files)
+
+
+@dataclass
+class CommitResult:
+    commit_url: str | None
+    pr_url: str | None
+    pr_num: int | None
+    oid: str | None
+
+
+def _retry_budget() -> float:
+    return float(os.environ.get("EVALMGR_RETRY_BUDGET", "60"))
+
+
+class Hub:
+    """All Hub access of a command. ``token=None`` uses HF_TOKEN or the cached login."""
+
+    def __init__(self, token: str | None = None) -> None:
+        self._token = token
+        self._api: HfApi | None = None
+
+    # ------------------------------------------------------------------ plumbing
+    @property
+    def api(self) -> HfApi:
+        if self._api is None:
+            from huggingface_hub import HfApi
+
+            self._api = HfApi(token=self._token, library_name="evalmgr")
+        return self._api
+
+    @property
+    def endpoint(self) -> str:
+        return self.api.endpoint.rstrip("/")
+
+    @property
+    def token(self) -> str | None:
+        if self._token is None:
+            from huggingface_hub import get_token
+
+            self._token = get_token()
+        return self._token
+
+    def repo_url(self, repo_id: str, repo_type: str = "model") -> str:
+        prefix = "" if repo_type == "model" else f"{repo_type}s/"
+        return f"{self.endpoint}/{prefix}{repo_id}"
+
+    def call(self, what: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run one client call; retry 429/5xx honouring Retry-After within the retry budget."""
+        from huggingface_hub.errors import HfHubHTTPError
+
+        deadline = time.monotonic() + _retry_budget()
+        delay = 1.0
+        while True:
+            try:
+                return fn(*args, **kwargs)
+            except HfHubHTTPError as exc:
+                status = exc.response.status_code if exc.response is not None else None
+                if status == 429 or (status is not None and status >= 500):
+                    wait = _retry_after(exc) or delay * (1 + random.random() / 4)
+                    if time.monotonic() + wait < deadline:
+                        time.sleep(wait)
+                        delay = min(delay * 2, 30.0)
+                        continue
+                raise self._translate(exc, what) from None
+
+    def _translate(self, exc: Exception, what: str) -> HubError:
+        """Turn a client error into ours, with the cause and what to do; never include the token."""
+        from huggingface_hub.errors import GatedRepoError, RepositoryNotFoundError, RevisionNotFoundError
+
+        status = getattr(getattr(exc, "response", None), "status_code", None)
+        server = getattr(exc, "server_message", None) or ""
+        detail = f" ({server.strip()})" if server.strip() else ""
+        if isinstance(exc, GatedRepoError):
+            return AuthError(f"{what}: the repository is gated and this token has no access{detail}",
+                             "request access on the model page, then use a token of the account that was granted access")
+        if isinstance(exc, RepositoryNotFoundError):
+            hint = "check the repo id; for a private repo set HF_TOKEN to a token that can read it"
+            return RepoNotFoundError(f"{what}: repository not found or not visible with this token{detail}", hint)
+        if isinstance(exc, RevisionNotFoundError):
+            return RepoNotFoundError(f"{what}: revision not found{detail}", "check --revision / --pr")
+        if status == 401:
+            return AuthError(f"{what}: the token was rejected (401){detail}",
+                             "set HF_TOKEN to a valid token or run `hf auth login`")
+        if status == 403:
+            return AuthError(f"{what}: permission denied (403){detail}",
+                             "use a token with write access to this namespace, or --create-pr to propose the change")
+        if status == 412 or status == 409:
+            return StaleParentError(f"{what}: the branch moved while we were writing ({status})")
+        if status == 429:
+            return HubError(f"{what}: rate limited by the Hub (429) beyond the retry budget",
+                            "wait a few minutes and run again")
+        return HubError(f"{what}: Hub request failed ({status or type(exc).__name__}){detail}",
+                        "check the network and HF_ENDPOINT, then run again")
+
+    # ------------------------------------------------------------------ identity
+    def whoami(self) -> dict[str, Any]:
+        if not self.token:
+            raise AuthError("no Hugging Face token found",
+                            "set HF_TOKEN (a write token, https://huggingface.co/settings/tokens) or run `hf auth login`")
+        return self.call("checking the token", self.api.whoami)
+
+    def check_write_access(self, repo_id: str, *, to_main: bool) -> str:
+        """Fail before writing when the token cannot do it; returns the user name.
+
+        A pull request needs any write-capable token; a push to main needs write rights on the namespace.
+        """
+        info = self.whoami()
+        user = info.get("name", "?")
+        auth = (info.get("auth") or {}).get("accessToken") or {}
+        role = auth.get("role")
+        namespace = repo_id.split("/")[0]
+        if role == "read":
+            raise AuthError(f"the token of {user!r} is read-only: it cannot push or open pull requests",
+                            "create a token with the 'write' role at https://huggingface.co/settings/tokens")
+        if role == "fineGrained":
+            scoped = (auth.get("fineGrained") or {}).get("scoped") or []
+            wanted = "repo.write" if to_main else "discussion.write"
+            allowed = any(
+                wanted in s.get("permissions", []) or "repo.write" in s.get("permissions", [])
+                for s in scoped
+                if (s.get("entity") or {}).get("name") in (namespace, repo_id, user)
+            )
+            if not allowed:
+                raise AuthError(f"the fine-grained token of {user!r} lacks {wanted!r} on {namespace!r}",
+                                "add that permission to the token or use a write token")
+        if to_main:
+            orgs = {o.get("name"): o.get("roleInOrg") for o in info.get("orgs", [])}
+            if namespace != user and orgs.get(namespace) not in ("admin", "write", "contributor"):
+                raise AuthError(f"{user!r} has no write access to {namespace!r}: cannot push to main",
+                                "use --create-pr to propose the change as a pull request")
+        return user
+
+    # ------------------------------------------------------------------ reading
+    def read_state(self, repo_id: str, revision: str = "main", *, with_eval_files: bool = True) -> RepoState:
+        """README and `.eval_results/*.yaml` at ``revision``; the commit sha pins later writes."""
+        info = self.call(f"reading {repo_id}@{revision}", self.api.model_info, repo_id, revision=revision)
+        sha = getattr(info, "sha", None)
+        pinned = sha or revision
+        readme = self.read_text(repo_id, README, pinned)
+        state = RepoState(repo_id=repo_id, revision=revision, sha=sha, readme=readme)
+        if with_eval_files:
+            for path, blob in self.list_eval_files(repo_id, pinned).items():
+                state.blob_ids[path] = blob
+                text = self.read_text(repo_id, path, pinned)
+                if text is not None:
+                    state.eval_files[path] = text
+        return state
+
+    def list_eval_files(self, repo_id: str, revision: str) -> dict[str, str]:
+        """Paths of `.eval_results/*.yaml` at ``revision`` with their blob ids ({} when the folder is absent)."""
+        from huggingface_hub.errors import EntryNotFoundError, HfHubHTTPError
+
+        def listing() -> list[Any]:
+            try:
+                return list(self.api.list_repo_tree(repo_id, path_in_repo=EVAL_DIR, revision=revision, recursive=True))
+            except EntryNotFoundError:
+                return []
+            except HfHubHTTPError as exc:
+                if exc.response is not None and exc.response.status_code == 404 and "Entry" in str(exc):
+                    return []
+                raise
+
+        items = self.call(f"listing {EVAL_DIR}/ of {repo_id}@{revision}", listing)
+        return {
+            item.path: getattr(item, "blob_id", "") or ""
+            for item in items
+            if item.path.endswith((".yaml", ".yml")) and hasattr(item, "blob_id")
+        }
+
+    def read_text(self, repo_id: str, path: str, revision: str, repo_type: str = "model") -> str | None:
+        """A file's text at ``revision``, or None when the file does not exist."""
+        from huggingface_hub.errors import EntryNotFoundError
+
+        def download() -> str | None:
+            try:
+                local = self.api.hf_hub_download(repo_id, path, revision=revision, repo_type=repo_type)
+            except EntryNotFoundError:
+                return None
+            with open(local, "rb") as fh:
+                return fh.read().decode("utf-8", errors="replace")
+
+        return self.call(f"downloading {path} from {repo_id}@{revision}", download)
+
+    def open_pull_requests(self, repo_id: str) -> list[PullRequest]:
+        """Every open pull request (all pages), oldest first."""
+
+        def listing() -> list[Any]:
+            return list(self.api.get_repo_discussions(repo_id, discussion_type="pull_request", discussion_status="open"))
+
+        found = self.call(f"listing pull requests of {repo_id}", listing)
+        prs = [
+            PullRequest(
+                num=d.num,
+                title=d.title,
+                author=d.author,
+                created_at=d.created_at.isoformat() if getattr(d, "created_at", None) else None,
+                url=f"{self.repo_url(repo_id)}/discussions/{d.num}",
+                git_reference=f"refs/pr/{d.num}",
+            )
+            for d in found
+            if getattr(d, "is_pull_request", True)
+        ]
+        return sorted(prs, key=lambda p: p.num)
+
+    def load_pr_changes(self, repo_id: str, pr: PullRequest, main: RepoState) -> None:
+        """Fill ``pr.state`` and what the PR changes compared with main (eval files, model-index)."""
+        ref = pr.git_reference
+        blobs = self.list_eval_files(repo_id, ref)
+        pr.changed_eval_files = sorted(p for p, b in blobs.items() if main.blob_ids.get(p) != b)
+        state = RepoState(repo_id=repo_id, revision=ref, sha=None, readme=None, blob_ids=blobs)
+        for path in pr.changed_eval_files:
+            text = self.read_text(repo_id, path, ref)
+            if text is not None:
+                state.eval_files[path] = text
+        readme = self.read_text(repo_id, README, ref)
+        state.readme = readme
+        pr.touches_model_index = readme is not None and readme != main.readme and "model-index" in (readme or "")
+        pr.state = state
+
+    # ------------------------------------------------------------------ writing
+    def commit(
+        self,
+        repo_id: str,
+        files: dict[str, str],
+        *,
+        message: str,
+        description: str,
+        create_pr: bool = False,
+        revision: str | None = None,
+        parent_commit: str | None = None,
+    ) -> CommitResult:
+        """One commit adding/replacing ``files`` (path -> text): to main, into ``revision``, or as a new PR."""
+        from huggingface_hub import CommitOperationAdd
+
+        ops = [CommitOperationAdd(path_in_repo=p, path_or_fileobj=t.encode("utf-8")) for p, t in sorted(files.items())]
+        info = self.call(
+            f"committing to {repo_id}",
+            self.api.create_commit,
+            repo_id,
+            ops,
+            commit_message=message,
+            commit_description=description,
+            create_pr=create_pr,
+            revision=revision,
+            parent_commit=parent_commit,
+        )
+        return CommitResult(
+            commit_url=getattr(info, "commit_url", None),
+            pr_url=getattr(info, "pr_url", None),
+            pr_num=getattr(info, "pr_num", None),
+            oid=getattr(info, "oid", None),
+        )
+
+
+class StaleParentError(HubError):
+    """The branch moved between our read and our write (412/409): re-read and re-check."""
+
+
+def _retry_after(exc: Exception) -> float | None:
+    response = getattr(exc, "response", None)
+    value = response.headers.get("Retry-After") if response is not None else None
+    try:
+        return min(float(value), 60.0) if value is not None else None
+    except ValueError:
+        return None

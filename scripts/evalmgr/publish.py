@@ -1,0 +1,313 @@
+"""Publish one change of results: into a local clone, as a push to main, or as one pull request.
+
+The guards live here, in one place for every command and the batch script:
+- what is already on main with the same value is "already present" (exit 0, nothing written);
+- a different value for the same dataset, task and notes is a conflict (nothing written unless --force);
+- what an open pull request already adds is not proposed again (report that PR; --pr N adds to it);
+- writes are pinned to the commit that was read (parent_commit); if the branch moved, re-read and
+  re-check once, then write correctly or fail cleanly.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .errors import ConflictError, Conflict, EvalManagerError, HubError, Problem, UsageError
+from .hub import EVAL_DIR, README, Hub, PullRequest, RepoState, StaleParentError
+from .scores import Score
+
+
+@dataclass
+class Change:
+    """What a command wants to publish: registered scores, in one format."""
+
+    scores: list[Score]
+    fmt: str = "eval-results"  # or "model-index"
+    model_name: str | None = None  # model-index `name` (default: the repo name)
+    task_type: str = "text-generation"
+    dataset_name: str | None = None
+    filename: str | None = None  # --filename: one .eval_results file for everything
+
+
+@dataclass
+class Plan:
+    """The files a change would write against one repo state, and why."""
+
+    files: dict[str, str]
+    added: list[Score]
+    already_present: list[Score]
+    conflicts: list[Conflict]
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Outcome:
+    """What publishing did; `status` is one of the batch log statuses."""
+
+    status: str  # preview | written | pushed | pr_created | committed_to_pr | already_present | open_pr_exists
+    message: str
+    url: str | None = None
+    pr_num: int | None = None
+    files: dict[str, str] = field(default_factory=dict)  # path -> new text
+    added: list[Score] = field(default_factory=list)
+    already_present: list[Score] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    covered_by_prs: dict[int, list[Score]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "status": self.status,
+            "message": self.message,
+            "url": self.url,
+            "pr": self.pr_num,
+            "files": sorted(self.files),
+            "added": [s.benchmark_key or s.benchmark for s in self.added],
+            "already_present": [s.benchmark_key or s.benchmark for s in self.already_present],
+            "conflicts": [c.__dict__ for c in self.conflicts],
+            "open_prs": {str(k): [s.benchmark_key or s.benchmark for s in v] for k, v in self.covered_by_prs.items()},
+        }
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def make_plan(state: RepoState, change: Change) -> Plan:
+    """Merge the change into ``state`` in the chosen format (idempotent; conflicts reported, not applied)."""
+    if change.fmt == "model-index":
+        from .card import plan_model_index
+
+        mi = plan_model_index(
+            state.readme or "",
+            model_name=change.model_name or (state.repo_id or "model").split("/")[-1],
+            scores=change.scores,
+            task_type=change.task_type,
+            dataset_name=change.dataset_name,
+        )
+        files = {README: mi.new_text} if mi.new_text is not None and mi.added else {}
+        return Plan(files, list(mi.added), list(mi.already_present), list(mi.conflicts), list(mi.problems))
+    from .results import plan_eval_results
+
+    rp = plan_eval_results(state.eval_files, change.scores, filename=change.filename)
+    return Plan(dict(rp.files), list(rp.added), list(rp.already_present), list(rp.conflicts), list(rp.problems))
+
+
+def _blocking_problems(plan: Plan) -> list[Problem]:
+    """Errors in files this plan would rewrite: never overwrite a file we could not read."""
+    return [p for p in plan.problems if p.severity == "error" and any(p.location.startswith(f) for f in plan.files)]
+
+
+def _check(plan: Plan, force: bool, where: str) -> None:
+    blocking = _blocking_problems(plan)
+    if blocking:
+        raise EvalManagerError(
+            f"{len(blocking)} existing file(s) that this change would rewrite are malformed; nothing was written:\n"
+            + "\n".join(f"  {p}" for p in blocking),
+            "fix or remove the malformed file first (see `validate`)",
+        )
+    if plan.conflicts and not force:
+        lines = [
+            f"  {c.dataset_id} [{c.task_id}]{' (' + c.notes + ')' if c.notes else ''}: "
+            f"{c.where} has {c.existing_value} ({c.existing_source or 'no source'}), new {c.new_value} ({c.new_source or 'no source'})"
+            for c in plan.conflicts
+        ]
+        raise ConflictError(
+            f"{len(plan.conflicts)} result(s) conflict with {where}; nothing was written:\n" + "\n".join(lines),
+            plan.conflicts,
+            "check which value is right; --force replaces the published value",
+        )
+
+
+def _with_files(state: RepoState, files: dict[str, str]) -> RepoState:
+    """``state`` with some files replaced (a PR head seen as main plus what the PR changes)."""
+    merged = RepoState(state.repo_id, state.revision, state.sha, state.readme, dict(state.eval_files))
+    for path, text in files.items():
+        if path == README:
+            merged.readme = text
+        else:
+            merged.eval_files[path] = text
+    return merged
+
+
+# --------------------------------------------------------------------------- local clone
+
+
+def read_local_state(repo_dir: str | Path) -> RepoState:
+    root = Path(repo_dir)
+    if not root.is_dir():
+        raise UsageError(f"--repo-dir {root} is not a directory")
+    readme = root / README
+    state = RepoState(repo_id=None, revision="local", sha=None,
+                      readme=readme.read_text(encoding="utf-8", errors="replace") if readme.is_file() else None)
+    eval_dir = root / EVAL_DIR
+    if eval_dir.is_dir():
+        for f in sorted(eval_dir.rglob("*")):
+            if f.is_file() and f.suffix in (".yaml", ".yml"):
+                state.eval_files[f.relative_to(root).as_posix()] = f.read_text(encoding="utf-8", errors="replace")
+    return state
+
+
+def publish_local(repo_dir: str | Path, change: Change, *, force: bool = False) -> Outcome:
+    """Write the change into a local clone; each file is replaced atomically."""
+    root = Path(repo_dir).resolve()
+    plan = make_plan(read_local_state(root), change)
+    _check(plan, force, str(root))
+    if not plan.added and not (force and plan.conflicts):
+        return Outcome("already_present", "all results are already present; nothing written",
+                       already_present=plan.already_present, problems=plan.problems)
+    for rel, text in plan.files.items():
+        target = (root / rel).resolve()
+        if root not in target.parents:
+            raise EvalManagerError(f"refusing to write outside {root}: {rel}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    return Outcome("written", f"wrote {len(plan.files)} file(s) in {root}", files=dict(plan.files),
+                   added=plan.added, already_present=plan.already_present, conflicts=plan.conflicts,
+                   problems=plan.problems)
+
+
+# --------------------------------------------------------------------------- Hub
+
+
+def describe(scores: list[Score]) -> tuple[str, str]:
+    """Commit title and PR description: what is added, the values, and the source of each."""
+    if len(scores) == 1:
+        s = scores[0]
+        title = f"Add {s.benchmark} evaluation result ({_fmt(s.value)})"
+    else:
+        title = f"Add {len(scores)} evaluation results"
+    rows = ["| Benchmark | Dataset | Task | Value | Notes | Source |", "|---|---|---|---|---|---|"]
+    for s in scores:
+        src = s.provenance.name if s.provenance and s.provenance.name else (s.provenance.kind if s.provenance else "")
+        url = s.provenance.url if s.provenance and s.provenance.url else ""
+        where = f" ({s.location})" if s.location else ""
+        rows.append(f"| {s.benchmark} | `{s.dataset_id}` | `{s.task_id}` | {_fmt(s.value)} | {s.notes or ''} | "
+                    f"{f'[{src}]({url})' if url else src}{where} |")
+    body = (
+        "This change adds structured evaluation results "
+        "([`.eval_results/` format](https://huggingface.co/docs/hub/eval-results)).\n\n"
+        + "\n".join(rows)
+        + f"\n\n*Prepared with evaluation_manager {__version__}; every value was read from the source named above.*\n"
+    )
+    return title, body
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+def publish_hub(
+    hub: Hub,
+    repo_id: str,
+    change: Change,
+    *,
+    mode: str,  # "push" | "pr"
+    pr_num: int | None = None,
+    force: bool = False,
+) -> Outcome:
+    """Publish to the Hub with every guard; one re-read and re-check if the branch moved."""
+    hub.check_write_access(repo_id, to_main=(mode == "push" and pr_num is None))
+    for attempt in (1, 2):
+        try:
+            return _publish_once(hub, repo_id, change, mode=mode, pr_num=pr_num, force=force)
+        except StaleParentError:
+            if attempt == 2:
+                raise HubError(f"{repo_id} kept changing while we were writing; nothing was written",
+                               "run the command again") from None
+    raise AssertionError("unreachable")
+
+
+def _publish_once(hub: Hub, repo_id: str, change: Change, *, mode: str, pr_num: int | None, force: bool) -> Outcome:
+    main = hub.read_state(repo_id)
+    plan = make_plan(main, change)
+    _check(plan, force, f"main of {repo_id}")
+    if not plan.added and not (force and plan.conflicts):
+        return Outcome("already_present", f"all results are already on main of {repo_id}; nothing written",
+                       url=hub.repo_url(repo_id), already_present=plan.already_present, problems=plan.problems)
+    if pr_num is not None:
+        return _commit_into_pr(hub, repo_id, change, pr_num, force)
+
+    covered: dict[int, list[Score]] = {}
+    if not force:
+        covered = _covered_by_open_prs(hub, repo_id, main, change, plan)
+        covered_ids = {id(s) for scores in covered.values() for s in scores}
+        remaining = [s for s in plan.added if id(s) not in covered_ids]
+        if not remaining:
+            nums = ", ".join(f"#{n}" for n in covered)
+            return Outcome("open_pr_exists",
+                           f"open pull request {nums} already adds these results; not opening another "
+                           f"(use --pr N to add to it, or --force)",
+                           url=f"{hub.repo_url(repo_id)}/discussions/{next(iter(covered))}",
+                           pr_num=next(iter(covered)), covered_by_prs=covered, already_present=plan.already_present)
+        if covered:
+            change = Change(**{**change.__dict__, "scores": remaining})
+            plan = make_plan(main, change)
+
+    title, body = describe(plan.added)
+    result = hub.commit(repo_id, plan.files, message=title, description=body,
+                        create_pr=(mode == "pr"), parent_commit=main.sha)
+    if mode == "pr":
+        return Outcome("pr_created", f"opened pull request #{result.pr_num}: {result.pr_url}", url=result.pr_url,
+                       pr_num=result.pr_num, files=dict(plan.files), added=plan.added,
+                       already_present=plan.already_present, conflicts=plan.conflicts, covered_by_prs=covered)
+    return Outcome("pushed", f"pushed to main: {result.commit_url}", url=result.commit_url, files=dict(plan.files),
+                   added=plan.added, already_present=plan.already_present, conflicts=plan.conflicts,
+                   covered_by_prs=covered)
+
+
+def _covered_by_open_prs(hub: Hub, repo_id: str, main: RepoState, change: Change, plan: Plan) -> dict[int, list[Score]]:
+    """Which of the plan's new results an open PR already adds (same value); a different value is a conflict."""
+    covered: dict[int, list[Score]] = {}
+    pending = list(plan.added)
+    for pr in hub.open_pull_requests(repo_id):
+        if not pending:
+            break
+        hub.load_pr_changes(repo_id, pr, main)
+        if not (pr.touches_eval_results or pr.touches_model_index) or pr.state is None:
+            continue
+        overlay = {p: t for p, t in pr.state.eval_files.items() if p in pr.changed_eval_files}
+        if pr.touches_model_index and pr.state.readme is not None:
+            overlay[README] = pr.state.readme
+        pr_plan = make_plan(_with_files(main, overlay), Change(**{**change.__dict__, "scores": pending}))
+        _check_pr_conflicts(pr, pr_plan)
+        present = {id(s) for s in pr_plan.already_present}
+        hits = [s for s in pending if id(s) in present]
+        if hits:
+            covered[pr.num] = hits
+            pending = [s for s in pending if id(s) not in present]
+    return covered
+
+
+def _check_pr_conflicts(pr: PullRequest, pr_plan: Plan) -> None:
+    if pr_plan.conflicts:
+        for c in pr_plan.conflicts:
+            c.where = f"PR #{pr.num}"
+        raise ConflictError(
+            f"open pull request #{pr.num} ({pr.url}) proposes different values; nothing was written:\n"
+            + "\n".join(f"  {c.dataset_id} [{c.task_id}]: PR has {c.existing_value}, new {c.new_value}" for c in pr_plan.conflicts),
+            pr_plan.conflicts,
+            f"discuss on the PR, add to it with --pr {pr.num}, or --force to open another",
+        )
+
+
+def _commit_into_pr(hub: Hub, repo_id: str, change: Change, pr_num: int, force: bool) -> Outcome:
+    ref = f"refs/pr/{pr_num}"
+    state = hub.read_state(repo_id, ref)
+    plan = make_plan(state, change)
+    _check(plan, force, f"PR #{pr_num}")
+    if not plan.added and not (force and plan.conflicts):
+        return Outcome("already_present", f"pull request #{pr_num} already has these results; nothing written",
+                       url=f"{hub.repo_url(repo_id)}/discussions/{pr_num}", pr_num=pr_num,
+                       already_present=plan.already_present)
+    title, body = describe(plan.added)
+    hub.commit(repo_id, plan.files, message=title, description=body, revision=ref, parent_commit=state.sha)
+    url = f"{hub.repo_url(repo_id)}/discussions/{pr_num}"
+    return Outcome("committed_to_pr", f"added to pull request #{pr_num}: {url}", url=url, pr_num=pr_num,
+                   files=dict(plan.files), added=plan.added, already_present=plan.already_present)

@@ -1,0 +1,201 @@
+"""Everything the CLI prints: data on stdout (YAML, JSON, tables), status and errors on stderr.
+
+All output passes through :func:`redact`, so a secret from the environment (HF_TOKEN, AA_API_KEY)
+never reaches a terminal, a log or a CI transcript, even inside a server's error message.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import argparse
+
+    from .commands import Collected
+    from .errors import EvalManagerError
+    from .publish import Change, Outcome
+    from .scores import Score
+
+SECRET_VARS = ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "AA_API_KEY")
+
+
+def secrets() -> list[str]:
+    found = [os.environ.get(v, "") for v in SECRET_VARS]
+    try:  # the cached login, if any, without importing huggingface_hub for nothing
+        if "huggingface_hub" in sys.modules:
+            from huggingface_hub import get_token
+
+            found.append(get_token() or "")
+    except Exception:  # noqa: BLE001 - redaction must never fail the command
+        pass
+    return [s for s in found if len(s) >= 8]
+
+
+def redact(text: str) -> str:
+    for s in secrets():
+        text = text.replace(s, "***")
+    return text
+
+
+def out(text: str = "") -> None:
+    sys.stdout.write(redact(text) + "\n")
+
+
+def err(text: str) -> None:
+    sys.stderr.write(redact(text) + "\n")
+
+
+def emit_json(data: Any) -> None:
+    out(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def score_json(s: Score) -> dict[str, Any]:
+    p = s.provenance
+    return {
+        "benchmark": s.benchmark,
+        "setting": s.setting,
+        "value": s.value,
+        "dataset_id": s.dataset_id,
+        "task_id": s.task_id,
+        "benchmark_key": s.benchmark_key,
+        "notes": s.notes,
+        "table": s.table,
+        "location": s.location,
+        "date": s.date,
+        "source": {k: v for k, v in (p.__dict__ if p else {}).items() if v} or None,
+        "warnings": list(s.warnings),
+    }
+
+
+# --------------------------------------------------------------------------- results
+
+
+def print_collected(args: argparse.Namespace, collected: Collected, change: Change, outcome: Outcome) -> int:
+    if args.format == "json":
+        emit_json({
+            "repo_id": collected.repo_id,
+            "results": [score_json(s) for s in collected.scores],
+            "warnings": collected.warnings,
+            "refused": collected.refused,
+            **collected.extra,
+            "publish": outcome.to_json(),
+        })
+    else:
+        if outcome.status in ("preview", "written"):
+            for path, text in sorted(outcome.files.items()):
+                out(f"# {path}")
+                out(text.rstrip("\n"))
+                out()
+        for w in collected.warnings:
+            err(f"warning: {w}")
+        for r in collected.refused:
+            err(f"refused: {r}")
+        for s in outcome.already_present:
+            err(f"already present: {s.benchmark} = {s.value:g}")
+        for c in outcome.conflicts:
+            err(f"conflict (forced): {c.dataset_id} [{c.task_id}] {c.existing_value} -> {c.new_value}")
+        if outcome.status == "preview" and not outcome.files and outcome.already_present:
+            err("nothing new: every result is already present")
+        elif outcome.status == "preview":
+            err(outcome.message)
+        else:
+            err(outcome.message)
+            if outcome.url:
+                out(outcome.url)
+    return 0
+
+
+def print_error(exc: EvalManagerError, fmt: str) -> int:
+    if fmt == "json":
+        payload: dict[str, Any] = {"type": type(exc).__name__, "message": exc.message, "hint": exc.hint,
+                                   "exit_code": exc.exit_code}
+        for attr in ("candidates", "options", "problems", "conflicts"):
+            if getattr(exc, attr, None):
+                payload[attr] = [getattr(x, "__dict__", x) for x in getattr(exc, attr)]
+        emit_json({"error": payload})
+    err(f"error: {exc}")
+    return exc.exit_code
+
+
+# --------------------------------------------------------------------------- inspect-tables
+
+
+def print_tables(tables: list[Any], fmt: str) -> int:
+    if fmt == "json":
+        emit_json({"tables": [t.to_json() if hasattr(t, "to_json") else t.__dict__ for t in tables]})
+        return 0
+    if not tables:
+        err("no tables found in the card")
+        return 0
+    for t in tables:
+        out(t.render() if hasattr(t, "render") else str(t))
+        out()
+    return 0
+
+
+# --------------------------------------------------------------------------- papers
+
+
+def print_paper_candidates(reports: list[Any], fmt: str) -> int:
+    if fmt == "json":
+        emit_json({"papers": [
+            {"id": paper.id, "title": paper.title, "kind": paper.kind,
+             "candidates": [{**score_json(c.score), "page": c.page, "paper_table": c.table,
+                             "confirmed": c.confirmed, "reason": c.reason} for c in report.candidates]}
+            for paper, report in reports]})
+        return 0
+    for paper, report in reports:
+        out(f"paper {paper.id}: {paper.title} ({paper.kind})")
+        if not report.candidates:
+            out("  no candidate scores for this model")
+        for c in report.candidates:
+            mark = "exact" if c.confirmed else "check"
+            where = f"page {c.page}" if c.page else f"table {c.table}"
+            out(f"  [{mark}] {c.score.benchmark} = {c.score.value:g}  ({where}; {c.reason})")
+    return 0
+
+
+# --------------------------------------------------------------------------- show, validate, get-prs
+
+
+def print_show(data: dict[str, Any], fmt: str) -> int:
+    if fmt == "json":
+        emit_json(data)
+        return 0
+    rows = data["results"]
+    if not rows:
+        out(f"no evaluation results in {data['repo_id'] or 'this repo'}")
+    for r in rows:
+        where = f"PR #{r['pr']}" if r["pr"] else "main"
+        notes = f" ({r['notes']})" if r["notes"] else ""
+        src = (r.get("source") or {}).get("name") or (r.get("source") or {}).get("url") or "-"
+        out(f"{r['dataset_id']} [{r['task_id']}]{notes} = {r['value']}  {r['format']}:{r['file']} @ {where}  source: {src}")
+    for p in data.get("problems", []):
+        err(f"problem: {p}")
+    return 0
+
+
+def print_problems(problems: list[Any], fmt: str) -> int:
+    errors = [p for p in problems if p.severity == "error"]
+    if fmt == "json":
+        emit_json({"valid": not errors, "problems": [p.__dict__ for p in problems]})
+    else:
+        for p in problems:
+            out(str(p))
+        out(f"{'invalid' if errors else 'valid'}: {len(errors)} error(s), {len(problems) - len(errors)} warning(s)")
+    return 1 if errors else 0
+
+
+def print_prs(data: dict[str, Any], fmt: str) -> int:
+    if fmt == "json":
+        emit_json(data)
+        return 0
+    prs = data["pull_requests"]
+    out(f"{len(prs)} open pull request(s) on {data['repo_id']}")
+    for p in prs:
+        flag = " [eval results: " + ", ".join(p["benchmarks"]) + "]" if p["touches_eval_results"] else ""
+        out(f"#{p['num']} {p['title']} by {p['author']} ({p['created_at']}) {p['url']}{flag}")
+    return 0

@@ -1,0 +1,24 @@
+#!/usr/bin/env python3
+# /// script
+# requires-python = ">=3.10"
+# dependencies = [
+#     "huggingface_hub>=1.4,<3",
+#     "markdown-it-py>=3.0",
+#     "python-dotenv>=1.0",
+#     "pyyaml>=6.0",
+#     "requests>=2.31",
+#     "pypdf>=4.0",
+#     "zstandard>=0.22",
+# ]
+# ///
+"""Entry point: `uv run scripts/evaluation_manager.py --help` (or the `evaluation-manager` console command)."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from evalmgr.cli import main  # noqa: E402
+
+if __name__ == "__main__":
+    sys.exit(main())
