@@ -309,6 +309,12 @@ def finish(args: argparse.Namespace, collected: Collected) -> int:
     """Preview (default) or publish the collected scores, then print in the chosen format."""
     from .render import print_collected
 
+    change, outcome = publish_or_preview(args, collected)
+    return print_collected(args, collected, change, outcome)
+
+
+def publish_or_preview(args: argparse.Namespace, collected: Collected) -> tuple[Change, Outcome]:
+    """The change the collected scores make, and what previewing or publishing it did."""
     fmt = "model-index" if args.format == "model-index" else "eval-results"
     registered = [s for s in collected.scores if s.dataset_id and s.task_id]
     unregistered = [s for s in collected.scores if not (s.dataset_id and s.task_id)]
@@ -326,8 +332,7 @@ def finish(args: argparse.Namespace, collected: Collected) -> int:
         dataset_name=getattr(args, "dataset_name", None),
         filename=getattr(args, "filename", None),
     )
-    outcome = _publish_or_preview(args, change)
-    return print_collected(args, collected, change, outcome)
+    return change, _publish_or_preview(args, change)
 
 
 def _publish_or_preview(args: argparse.Namespace, change: Change) -> Outcome:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import random
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
@@ -67,12 +68,34 @@ def _retry_budget() -> float:
     return float(os.environ.get("EVALMGR_RETRY_BUDGET", "60"))
 
 
+class RateGate:
+    """Shared by the workers of one run: a 429 with Retry-After pauses every request, not just one."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._resume_at = 0.0
+
+    def wait(self) -> None:
+        while True:
+            with self._lock:
+                delay = self._resume_at - time.monotonic()
+            if delay <= 0:
+                return
+            time.sleep(min(delay, 1.0))
+
+    def pause(self, seconds: float) -> None:
+        with self._lock:
+            self._resume_at = max(self._resume_at, time.monotonic() + seconds)
+
+
 class Hub:
     """All Hub access of a command. ``token=None`` uses HF_TOKEN or the cached login."""
 
-    def __init__(self, token: str | None = None) -> None:
+    def __init__(self, token: str | None = None, gate: RateGate | None = None) -> None:
         self._token = token
         self._api: HfApi | None = None
+        self._gate = gate or RateGate()
+        self._whoami: dict[str, Any] | None = None
 
     # ------------------------------------------------------------------ plumbing
     @property
@@ -106,6 +129,7 @@ class Hub:
         deadline = time.monotonic() + _retry_budget()
         delay = 1.0
         while True:
+            self._gate.wait()
             try:
                 return fn(*args, **kwargs)
             except HfHubHTTPError as exc:
@@ -113,7 +137,10 @@ class Hub:
                 if status == 429 or (status is not None and status >= 500):
                     wait = _retry_after(exc) or delay * (1 + random.random() / 4)
                     if time.monotonic() + wait < deadline:
-                        time.sleep(wait)
+                        if status == 429:
+                            self._gate.pause(wait)
+                        else:
+                            time.sleep(wait)
                         delay = min(delay * 2, 30.0)
                         continue
                 raise self._translate(exc, what) from None
@@ -152,22 +179,29 @@ class Hub:
         if not self.token:
             raise AuthError("no Hugging Face token found",
                             "set HF_TOKEN (a write token, https://huggingface.co/settings/tokens) or run `hf auth login`")
-        return self.call("checking the token", self.api.whoami)
+        if self._whoami is None:  # whoami is rate-limited on the Hub: once per process is enough
+            self._whoami = self.call("checking the token", self.api.whoami)
+        return self._whoami
+
+    def require_write_token(self) -> dict[str, Any]:
+        """The token's identity; fails for a missing or read-only token (nothing can be written with it)."""
+        info = self.whoami()
+        role = ((info.get("auth") or {}).get("accessToken") or {}).get("role")
+        if role == "read":
+            raise AuthError(f"the token of {info.get('name', '?')!r} is read-only: it cannot push or open pull requests",
+                            "create a token with the 'write' role at https://huggingface.co/settings/tokens")
+        return info
 
     def check_write_access(self, repo_id: str, *, to_main: bool) -> str:
         """Fail before writing when the token cannot do it; returns the user name.
 
         A pull request needs any write-capable token; a push to main needs write rights on the namespace.
         """
-        info = self.whoami()
+        info = self.require_write_token()
         user = info.get("name", "?")
         auth = (info.get("auth") or {}).get("accessToken") or {}
-        role = auth.get("role")
         namespace = repo_id.split("/")[0]
-        if role == "read":
-            raise AuthError(f"the token of {user!r} is read-only: it cannot push or open pull requests",
-                            "create a token with the 'write' role at https://huggingface.co/settings/tokens")
-        if role == "fineGrained":
+        if auth.get("role") == "fineGrained":
             scoped = (auth.get("fineGrained") or {}).get("scoped") or []
             wanted = "repo.write" if to_main else "discussion.write"
             allowed = any(

@@ -311,3 +311,28 @@ def _commit_into_pr(hub: Hub, repo_id: str, change: Change, pr_num: int, force: 
     url = f"{hub.repo_url(repo_id)}/discussions/{pr_num}"
     return Outcome("committed_to_pr", f"added to pull request #{pr_num}: {url}", url=url, pr_num=pr_num,
                    files=dict(plan.files), added=plan.added, already_present=plan.already_present)
+
+
+def open_prs_adding(hub: Hub, repo_id: str, dataset_id: str, task_id: str) -> list[PullRequest]:
+    """Open pull requests whose changes add a result for this dataset and task (any value)."""
+    from .results import load_eval_results
+
+    main = hub.read_state(repo_id)
+    found = []
+    for pr in hub.open_pull_requests(repo_id):
+        hub.load_pr_changes(repo_id, pr, main)
+        if pr.state is None:
+            continue
+        ids: set[tuple[str, str]] = set()
+        for path in pr.changed_eval_files:
+            try:
+                ids |= {(e.dataset_id, e.task_id) for e in load_eval_results(pr.state.eval_files.get(path, ""), path)}
+            except EvalManagerError:
+                continue
+        if pr.touches_model_index:
+            from .card import read_model_index_scores
+
+            ids |= {(s.dataset_id, s.task_id) for s in read_model_index_scores(pr.state.readme or "")}
+        if (dataset_id, task_id) in ids:
+            found.append(pr)
+    return found

@@ -1,0 +1,25 @@
+#!/usr/bin/env python3
+# /// script
+# requires-python = ">=3.10"
+# dependencies = [
+#     "huggingface_hub>=1.4,<3",
+#     "markdown-it-py>=3.0",
+#     "python-dotenv>=1.0",
+#     "pyyaml>=6.0",
+#     "requests>=2.31",
+#     "pypdf>=4.0",
+#     "zstandard>=0.22",
+#     "tqdm>=4.60",
+# ]
+# ///
+"""Entry point: `uv run scripts/batch_eval_prs.py --help` (or the `batch-eval-prs` console command)."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from evalmgr.batch_cli import main  # noqa: E402
+
+if __name__ == "__main__":
+    sys.exit(main())
