@@ -331,6 +331,8 @@ def publish_or_preview(args: argparse.Namespace, collected: Collected) -> tuple[
         task_type=getattr(args, "task_type", "text-generation"),
         dataset_name=getattr(args, "dataset_name", None),
         filename=getattr(args, "filename", None),
+        registry=registry(args),
+        force=bool(getattr(args, "force", False)),
     )
     return change, _publish_or_preview(args, change)
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .errors import ConflictError, Conflict, EvalManagerError, HubError, Problem, UsageError
@@ -31,6 +32,8 @@ class Change:
     task_type: str = "text-generation"
     dataset_name: str | None = None
     filename: str | None = None  # --filename: one .eval_results file for everything
+    registry: Any = None  # the Registry in use (a --mapping file changes file names and scale checks)
+    force: bool = False  # replace conflicting values instead of reporting them
 
 
 @dataclass
@@ -42,6 +45,7 @@ class Plan:
     already_present: list[Score]
     conflicts: list[Conflict]
     problems: list[Problem] = field(default_factory=list)
+    blocked: list[Score] = field(default_factory=list)  # results whose target file is malformed
 
 
 @dataclass
@@ -87,26 +91,25 @@ def make_plan(state: RepoState, change: Change) -> Plan:
             scores=change.scores,
             task_type=change.task_type,
             dataset_name=change.dataset_name,
+            registry=change.registry,
+            replace_conflicts=change.force,
         )
-        files = {README: mi.new_text} if mi.new_text is not None and mi.added else {}
+        files = {README: mi.new_text} if mi.new_text is not None else {}
         return Plan(files, list(mi.added), list(mi.already_present), list(mi.conflicts), list(mi.problems))
     from .results import plan_eval_results
 
-    rp = plan_eval_results(state.eval_files, change.scores, filename=change.filename)
-    return Plan(dict(rp.files), list(rp.added), list(rp.already_present), list(rp.conflicts), list(rp.problems))
-
-
-def _blocking_problems(plan: Plan) -> list[Problem]:
-    """Errors in files this plan would rewrite: never overwrite a file we could not read."""
-    return [p for p in plan.problems if p.severity == "error" and any(p.location.startswith(f) for f in plan.files)]
+    rp = plan_eval_results(state.eval_files, change.scores, filename=change.filename, registry=change.registry,
+                           replace_conflicts=change.force)
+    return Plan(dict(rp.files), list(rp.added), list(rp.already_present), list(rp.conflicts), list(rp.problems),
+                list(rp.blocked))
 
 
 def _check(plan: Plan, force: bool, where: str) -> None:
-    blocking = _blocking_problems(plan)
-    if blocking:
+    if plan.blocked:
+        bad = [p for p in plan.problems if p.severity == "error"]
         raise EvalManagerError(
-            f"{len(blocking)} existing file(s) that this change would rewrite are malformed; nothing was written:\n"
-            + "\n".join(f"  {p}" for p in blocking),
+            f"{len(plan.blocked)} result(s) would go into malformed existing file(s); nothing was written:\n"
+            + "\n".join(f"  {p}" for p in bad),
             "fix or remove the malformed file first (see `validate`)",
         )
     if plan.conflicts and not force:
@@ -156,7 +159,7 @@ def publish_local(repo_dir: str | Path, change: Change, *, force: bool = False) 
     root = Path(repo_dir).resolve()
     plan = make_plan(read_local_state(root), change)
     _check(plan, force, str(root))
-    if not plan.added and not (force and plan.conflicts):
+    if not plan.added:
         return Outcome("already_present", "all results are already present; nothing written",
                        already_present=plan.already_present, problems=plan.problems)
     for rel, text in plan.files.items():
@@ -228,7 +231,7 @@ def _publish_once(hub: Hub, repo_id: str, change: Change, *, mode: str, pr_num: 
     main = hub.read_state(repo_id)
     plan = make_plan(main, change)
     _check(plan, force, f"main of {repo_id}")
-    if not plan.added and not (force and plan.conflicts):
+    if not plan.added:
         return Outcome("already_present", f"all results are already on main of {repo_id}; nothing written",
                        url=hub.repo_url(repo_id), already_present=plan.already_present, problems=plan.problems)
     if pr_num is not None:
@@ -247,7 +250,7 @@ def _publish_once(hub: Hub, repo_id: str, change: Change, *, mode: str, pr_num: 
                            url=f"{hub.repo_url(repo_id)}/discussions/{next(iter(covered))}",
                            pr_num=next(iter(covered)), covered_by_prs=covered, already_present=plan.already_present)
         if covered:
-            change = Change(**{**change.__dict__, "scores": remaining})
+            change = replace(change, scores=remaining)
             plan = make_plan(main, change)
 
     title, body = describe(plan.added)
@@ -275,7 +278,7 @@ def _covered_by_open_prs(hub: Hub, repo_id: str, main: RepoState, change: Change
         overlay = {p: t for p, t in pr.state.eval_files.items() if p in pr.changed_eval_files}
         if pr.touches_model_index and pr.state.readme is not None:
             overlay[README] = pr.state.readme
-        pr_plan = make_plan(_with_files(main, overlay), Change(**{**change.__dict__, "scores": pending}))
+        pr_plan = make_plan(_with_files(main, overlay), replace(change, scores=pending))
         _check_pr_conflicts(pr, pr_plan)
         present = {id(s) for s in pr_plan.already_present}
         hits = [s for s in pending if id(s) in present]
@@ -302,7 +305,7 @@ def _commit_into_pr(hub: Hub, repo_id: str, change: Change, pr_num: int, force: 
     state = hub.read_state(repo_id, ref)
     plan = make_plan(state, change)
     _check(plan, force, f"PR #{pr_num}")
-    if not plan.added and not (force and plan.conflicts):
+    if not plan.added:
         return Outcome("already_present", f"pull request #{pr_num} already has these results; nothing written",
                        url=f"{hub.repo_url(repo_id)}/discussions/{pr_num}", pr_num=pr_num,
                        already_present=plan.already_present)

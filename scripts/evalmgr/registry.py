@@ -1,0 +1,468 @@
+"""Benchmark registry: a printed label (plus its setting and table heading) -> Hub dataset id and task id.
+
+Why strict: a wrong mapping publishes a number under the wrong leaderboard. Labels are compared exactly
+after normalisation (case, spaces, ``-`` and ``_`` ignored), never by prefix or substring, so MMLU,
+MMLU-Pro and MMLU-ProX stay apart. Qualifiers that change the setup (tools, thinking, non-standard
+shots, CoT, ...) become the match's ``notes``, which are part of a result's identity.
+
+Data: ``data/metric_mapping.json`` (a link to ``examples/metric_mapping.json``) plus user files
+(``EVALMGR_MAPPING``, ``--mapping``) that add or override entries by key. Task ids read from a
+dataset's ``eval.yaml`` on the Hub are fed in with :meth:`Registry.add_task_ids`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .scores import Score
+
+BUNDLED = Path(__file__).parent / "data" / "metric_mapping.json"
+ENV_VAR = "EVALMGR_MAPPING"
+SCALES = ("percent", "points")
+_STEM_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_DATASET_RE = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+_FIELDS = {"name", "dataset_id", "task_id", "aliases", "file_stem", "scale", "higher_is_better", "standard_shots",
+           "metric", "hub_benchmark", "versioned", "evidence"}
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """One registered benchmark (one Hub task, or one recognised label without a Hub id)."""
+
+    key: str
+    name: str
+    dataset_id: str | None
+    task_id: str | None
+    aliases: tuple[str, ...]
+    file_stem: str
+    scale: str = "percent"  # "percent" (0-100) or "points" (e.g. MT-Bench, 10-point)
+    higher_is_better: bool = True
+    standard_shots: int | None = None  # None: every stated shot count goes into notes
+    metric: str = "accuracy"
+    hub_benchmark: bool = False  # documented as a Hub benchmark dataset (has eval.yaml)
+    versioned: bool = False  # trailing versions / date windows ("v5", "24.08-25.05") go into notes
+    evidence: str | None = None
+
+    @property
+    def publishable(self) -> bool:
+        """Whether results can be written to ``.eval_results/`` (dataset and task id both known)."""
+        return bool(self.dataset_id and self.task_id)
+
+
+@dataclass(frozen=True)
+class RegistryMatch:
+    """A label's benchmark and the setup qualifiers that become the result's notes."""
+
+    benchmark: Benchmark
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class _Ambiguous:
+    """A bare label ("GPQA") that needs a variant word from the label, setting or heading."""
+
+    label: str
+    variants: dict[str, str]  # normalised variant word -> benchmark key
+    heading_words: frozenset[str]  # variant words that decide even alone in a heading
+    message: str
+
+
+@dataclass
+class Registry:
+    """Bundled + user benchmarks with an exact alias index; see the module docstring."""
+
+    benchmarks: dict[str, Benchmark]
+    ambiguous: dict[str, _Ambiguous] = field(default_factory=dict)
+    hub_task_ids: dict[str, frozenset[str]] = field(default_factory=dict)
+    _index: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index = _alias_index(self.benchmarks)
+        for label, amb in self.ambiguous.items():
+            unknown = sorted(set(amb.variants.values()) - set(self.benchmarks))
+            if unknown:
+                raise InputError(f"ambiguous label {amb.label!r} points to unknown keys {unknown}")
+            if label in self._index:
+                raise InputError(f"label {amb.label!r} is both an alias of {self._index[label]!r} and ambiguous")
+
+    # ------------------------------------------------------------------ loading
+
+    @classmethod
+    def load(cls, extra: str | Path | None = None,
+             task_ids: Mapping[str, Iterable[str]] | None = None) -> Registry:
+        """Bundled mapping, then ``$EVALMGR_MAPPING``, then ``extra``; later files override by key."""
+        raw_b, raw_a = _read_mapping(BUNDLED)
+        for path in (os.environ.get(ENV_VAR) or None, extra):
+            if path:
+                user_b, user_a = _read_mapping(Path(path))
+                raw_b = _overlay(raw_b, user_b)
+                raw_a = {**raw_a, **user_a}
+        benchmarks = {key: _benchmark(key, spec, raw_b.get("__source__", "")) for key, spec in raw_b.items()
+                      if key != "__source__"}
+        registry = cls(benchmarks, {_norm(label): _ambiguous(label, spec) for label, spec in raw_a.items()})
+        for dataset_id, ids in (task_ids or {}).items():
+            registry.add_task_ids(dataset_id, ids)
+        return registry
+
+    # ------------------------------------------------------------------ lookups
+
+    def by_key(self, key: str) -> Benchmark | None:
+        return self.benchmarks.get(key)
+
+    def benchmarks_for_dataset(self, dataset_id: str) -> list[Benchmark]:
+        return [b for b in self.benchmarks.values() if b.dataset_id and b.dataset_id.lower() == dataset_id.lower()]
+
+    def lookup(self, dataset_id: str, task_id: str | None) -> Benchmark | None:
+        """The benchmark registered for a (dataset, task) pair, e.g. to name its file or know its scale."""
+        for b in self.benchmarks_for_dataset(dataset_id):
+            if b.task_id == task_id:
+                return b
+        return None
+
+    def dataset_ids(self) -> list[str]:
+        """Every registered dataset id (the ones whose ``eval.yaml`` the Hub module may read)."""
+        return sorted({b.dataset_id for b in self.benchmarks.values() if b.dataset_id})
+
+    def known_task_ids(self, dataset_id: str) -> set[str] | None:
+        """Task ids valid for a dataset: from its ``eval.yaml`` when read, else the bundled ones; None if unknown."""
+        hub = self.hub_task_ids.get(dataset_id.lower())
+        if hub is not None:
+            return set(hub)
+        bundled = {b.task_id for b in self.benchmarks_for_dataset(dataset_id) if b.task_id}
+        return bundled or None
+
+    def add_task_ids(self, dataset_id: str, task_ids: Iterable[str]) -> None:
+        """Feed a dataset's task ids (from its ``eval.yaml``); fills the task id of its only benchmark if unset."""
+        ids = frozenset(t for t in task_ids if isinstance(t, str) and t)
+        self.hub_task_ids[dataset_id.lower()] = ids
+        members = self.benchmarks_for_dataset(dataset_id)
+        if len(ids) == 1 and len(members) == 1 and members[0].task_id is None:
+            self.benchmarks[members[0].key] = replace(members[0], task_id=next(iter(ids)))
+
+    def load_hub_task_ids(self, hub: Any, dataset_ids: Iterable[str]) -> list[str]:
+        """Read each dataset's ``eval.yaml`` through ``hub.read_text``; returns warnings for unreadable ones."""
+        warnings = []
+        for dataset_id in sorted(set(dataset_ids)):
+            text = hub.read_text(dataset_id, "eval.yaml", "main", repo_type="dataset")
+            if text is None:
+                warnings.append(f"{dataset_id} has no eval.yaml: it is not a registered Hub benchmark")
+                continue
+            try:
+                self.add_task_ids(dataset_id, parse_eval_yaml(text))
+            except InputError as exc:
+                warnings.append(f"{dataset_id}/eval.yaml: {exc.message}")
+        return warnings
+
+    # ------------------------------------------------------------------ matching
+
+    def match(self, label: str, setting: str | None = None, context: str | None = None) -> RegistryMatch | None:
+        """The benchmark a printed label names, or None (unknown, or ambiguous and nothing decides)."""
+        found = self._resolve(label, setting, context)
+        return found if isinstance(found, RegistryMatch) else None
+
+    def why_unmatched(self, label: str, setting: str | None = None, context: str | None = None) -> str | None:
+        """Why :meth:`match` gives None (for warnings and errors); None when it matches."""
+        found = self._resolve(label, setting, context)
+        return found if isinstance(found, str) else None
+
+    def annotate(self, scores: Iterable[Score], contexts: Mapping[int, str] | None = None) -> None:
+        """Fill dataset_id / task_id / benchmark_key of scores not yet mapped; merge setup notes.
+
+        ``contexts`` maps a table number to its heading and caption text (decides "GPQA" -> Diamond).
+        """
+        for score in scores:
+            if score.benchmark_key or score.dataset_id:
+                continue
+            context = (contexts or {}).get(score.table) if score.table is not None else None
+            found = self._resolve(score.benchmark, score.setting, context)
+            if isinstance(found, str):
+                if found.startswith("ambiguous"):
+                    score.warnings.append(found)
+                continue
+            bench = found.benchmark
+            score.benchmark_key, score.dataset_id, score.task_id = bench.key, bench.dataset_id, bench.task_id
+            score.notes = _join_notes(score.notes, found.notes)
+            if bench.dataset_id and not bench.task_id:
+                score.warnings.append(
+                    f"{bench.name}: the task id of {bench.dataset_id} is not known offline; "
+                    "give --task-id, or read it from the dataset's eval.yaml on the Hub"
+                )
+
+    def _resolve(self, label: str, setting: str | None, context: str | None) -> RegistryMatch | str:
+        parsed = _parse_label(label)
+        pieces = parsed.pieces + _split_pieces(setting)
+        key = self._index.get(parsed.base)
+        extra: list[str] = []
+        if key is None:
+            amb = self.ambiguous.get(parsed.base)
+            if amb is not None:
+                return self._disambiguate(amb, parsed.quals, pieces, context)
+            key, extra = self._versioned(parsed.base)
+        if key is None:
+            return f"{label!r} is not in the benchmark registry"
+        bench = self.benchmarks[key]
+        return RegistryMatch(bench, _notes(bench, parsed.quals, pieces, extra))
+
+    def _disambiguate(self, amb: _Ambiguous, quals: list[str], pieces: list[str],
+                      context: str | None) -> RegistryMatch | str:
+        chosen = {amb.variants[_norm(p)] for p in pieces if _norm(p) in amb.variants}
+        rest = [p for p in pieces if _norm(p) not in amb.variants]
+        if not chosen and context:
+            chosen = {key for word, key in amb.variants.items() if _in_context(amb, word, context)}
+        if len(chosen) != 1:
+            options = ", ".join(sorted({self.benchmarks[k].name for k in amb.variants.values()}))
+            why = ("the label, setting and heading name several" if chosen
+                   else "nothing in the label, setting or heading says which")
+            return f"ambiguous: {amb.message} ({why}); name one of: {options}"
+        bench = self.benchmarks[chosen.pop()]
+        return RegistryMatch(bench, _notes(bench, quals, rest, []))
+
+    def _versioned(self, base: str) -> tuple[str | None, list[str]]:
+        """``LiveCodeBench v5`` -> (livecodebench, ["v5"]): only a version-like rest is accepted."""
+        for alias, key in self._index.items():
+            if self.benchmarks[key].versioned and base.startswith(alias):
+                rest = base[len(alias):]
+                if _VERSION_RE.match(rest):
+                    return key, [rest]
+        return None, []
+
+
+# ---------------------------------------------------------------------- eval.yaml
+
+
+def parse_eval_yaml(text: str) -> set[str]:
+    """Task ids declared in a benchmark dataset's ``eval.yaml`` (``tasks: [{id: ...}, ...]``)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise InputError(f"eval.yaml is not valid YAML: {exc}".splitlines()[0]) from None
+    tasks = data.get("tasks") if isinstance(data, dict) else None
+    if not isinstance(tasks, list) or not tasks:
+        raise InputError("eval.yaml has no 'tasks' list")
+    ids = {t.get("id") for t in tasks if isinstance(t, dict)}
+    if not ids or not all(isinstance(i, str) and i for i in ids):
+        raise InputError("eval.yaml has a task without a string 'id'")
+    return ids
+
+
+# ---------------------------------------------------------------------- label parsing
+
+_DROP_CHARS = dict.fromkeys(map(ord, "*†‡§¶↑↓⬆⬇\ufe0f'’`\u200b\u200d"), None)
+_SEP_RE = re.compile(r"[\s\-_–—]+")
+_PAREN_RE = re.compile(r"[(\[{]([^)\]}]*)[)\]}]")
+_VERSION_RE = re.compile(r"^v?\d+(?:[./]\d+)*$")
+_IGNORED = {"score", "scores", "avg", "avg.", "average", "mean", "acc", "accuracy", "overall", "%", "none"}
+
+# Qualifiers recognised inside a label, its parentheses or its setting: (pattern, kind).
+_QUALIFIERS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\b(?:w/o|without|no)[\s-]*tools?\b", re.I), "no_tools"),
+    (re.compile(r"(?:\bw/|\bwith|\+)\s*tools?\b|\btool[\s-]*use\b|\btools\b", re.I), "tools"),
+    (re.compile(r"\bnon[\s-]*thinking\b|\bno[\s-]*think(?:ing)?\b|\b(?:w/o|without)\s+thinking\b", re.I),
+     "non_thinking"),
+    (re.compile(r"\bthinking\b|\breasoning\s+mode\b", re.I), "thinking"),
+    (re.compile(r"\b(\d+|zero|few)(?:[\s-]*shots?\b|\s*-\s*s\b)", re.I), "shots"),
+    (re.compile(r"\bcot\b|\bchain[\s-]*of[\s-]*thought\b", re.I), "cot"),
+    (re.compile(r"\b(pass|maj|cons|avg|mean)\s*@\s*(\d+)\b", re.I), "at_k"),
+]
+
+
+@dataclass
+class _Parsed:
+    base: str  # normalised label without qualifiers
+    quals: list[str]  # canonical qualifiers found in the bare label
+    pieces: list[str]  # parenthesised parts (still raw)
+
+
+def _norm(text: str) -> str:
+    """Case-, space-, dash- and underscore-insensitive form used for exact comparison."""
+    text = unicodedata.normalize("NFKC", text).translate(_DROP_CHARS).lower()
+    return _SEP_RE.sub("", text).strip(".:;,")
+
+
+def _split_pieces(text: str | None) -> list[str]:
+    return [p.strip() for p in re.split(r"[,;|]", text or "") if p.strip()]
+
+
+def _parse_label(label: str) -> _Parsed:
+    text = unicodedata.normalize("NFKC", label).translate(_DROP_CHARS)
+    pieces = [p for group in _PAREN_RE.findall(text) for p in _split_pieces(group)]
+    bare = _PAREN_RE.sub(" ", text)
+    quals: list[str] = []
+    for pattern, kind in _QUALIFIERS:
+        for m in pattern.finditer(bare):
+            quals.append(_canonical(kind, m))
+        bare = pattern.sub(" ", bare)
+    return _Parsed(_norm(bare), quals, pieces)
+
+
+def _canonical(kind: str, m: re.Match[str]) -> str:
+    if kind == "shots":
+        n = m.group(1).lower()
+        return {"zero": "0-shot", "few": "few-shot"}.get(n, f"{int(n)}-shot")
+    if kind == "at_k":
+        return f"{m.group(1).lower()}@{int(m.group(2))}"
+    return kind
+
+
+def _piece_qualifiers(piece: str) -> tuple[list[str], str]:
+    """Known qualifiers in one piece of text, and what is left of it."""
+    found: list[str] = []
+    for pattern, kind in _QUALIFIERS:
+        found += [_canonical(kind, m) for m in pattern.finditer(piece)]
+        piece = pattern.sub(" ", piece)
+    return found, re.sub(r"\s+", " ", piece).strip(" .:-")
+
+
+def _notes(bench: Benchmark, quals: list[str], pieces: list[str], extra: list[str]) -> str | None:
+    """Canonical notes: only what changes the benchmark's standard setup, in a fixed order."""
+    found = list(quals)
+    unknown = list(extra)
+    for piece in pieces:
+        q, rest = _piece_qualifiers(piece)
+        found += q
+        if rest and rest.lower() not in _IGNORED and _norm(rest) not in {_norm(a) for a in bench.aliases}:
+            unknown.append(rest)
+    parts = []
+    if "tools" in found:
+        parts.append("with tools")
+    if "thinking" in found and "non_thinking" not in found:
+        parts.append("thinking")
+    if "non_thinking" in found:
+        parts.append("non-thinking")
+    for q in found:
+        if q.endswith("-shot") and q != f"{bench.standard_shots}-shot":
+            parts.append(q)
+    if "cot" in found:
+        parts.append("CoT")
+    for q in found:
+        if "@" in q and q != "pass@1" and not q.startswith(("avg@", "mean@")):
+            parts.append(q)
+    parts += unknown
+    return ", ".join(dict.fromkeys(parts)) or None
+
+
+def _in_context(amb: _Ambiguous, word: str, context: str) -> bool:
+    """A variant named in a heading: next to the label ("GPQA Diamond"), or alone if decisive."""
+    ctx = _norm(context)
+    label = _norm(amb.label)
+    if re.search(re.escape(label) + r"[(:]?" + re.escape(word), ctx):
+        return True
+    alone = re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", context.lower())
+    return word in amb.heading_words and alone is not None
+
+
+def _join_notes(*notes: str | None) -> str | None:
+    parts = [n for n in notes if n]
+    return "; ".join(dict.fromkeys(parts)) or None
+
+
+# ---------------------------------------------------------------------- mapping files
+
+
+def _read_mapping(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The ``benchmarks`` and ``ambiguous`` objects of one mapping file, with clear errors."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"mapping file not found: {path}", f"check --mapping / ${ENV_VAR}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read mapping file {path}: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{exc.lineno}: mapping file is not valid JSON ({exc.msg})",
+                         "see examples/metric_mapping.json for the format") from None
+    if not isinstance(data, dict) or not isinstance(data.get("benchmarks", {}), dict):
+        raise InputError(f"{path}: expected an object with a 'benchmarks' object",
+                         "see examples/metric_mapping.json for the format")
+    benchmarks = dict(data.get("benchmarks", {}))
+    benchmarks["__source__"] = str(path)
+    ambiguous = data.get("ambiguous", {})
+    if not isinstance(ambiguous, dict):
+        raise InputError(f"{path}: 'ambiguous' must be an object")
+    return benchmarks, ambiguous
+
+
+def _overlay(base: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
+    """User entries add keys, merge fields into existing keys, or remove a key when null."""
+    merged = dict(base)
+    source = user.get("__source__", "")
+    for key, spec in user.items():
+        if key == "__source__":
+            continue
+        if spec is None:
+            merged.pop(key, None)
+        elif isinstance(spec, dict) and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **spec, "__source__": source}
+        else:
+            merged[key] = spec if not isinstance(spec, dict) else {**spec, "__source__": source}
+    return merged
+
+
+def _benchmark(key: str, spec: Any, default_source: str) -> Benchmark:
+    """Validate one entry; every error names the file and the key."""
+    where = f"{spec.get('__source__', default_source) if isinstance(spec, dict) else default_source}: benchmark {key!r}"
+    if not isinstance(spec, dict):
+        raise InputError(f"{where} must be an object")
+    unknown = set(spec) - _FIELDS - {"__source__"}
+    if unknown:
+        raise InputError(f"{where}: unknown field(s) {sorted(unknown)}", f"known fields: {sorted(_FIELDS)}")
+    dataset_id, task_id = spec.get("dataset_id"), spec.get("task_id")
+    if dataset_id is not None and (not isinstance(dataset_id, str) or not _DATASET_RE.match(dataset_id)):
+        raise InputError(f"{where}: dataset_id must look like 'owner/name', got {dataset_id!r}")
+    if task_id is not None and (not isinstance(task_id, str) or not task_id.strip()):
+        raise InputError(f"{where}: task_id must be a non-empty string or null")
+    aliases = spec.get("aliases", [])
+    if not isinstance(aliases, list) or not all(isinstance(a, str) and _norm(a) for a in aliases):
+        raise InputError(f"{where}: aliases must be a list of non-empty strings")
+    stem = spec.get("file_stem", key)
+    if not isinstance(stem, str) or not _STEM_RE.match(stem):
+        raise InputError(f"{where}: file_stem must be lower-case letters, digits, '_' or '-', got {stem!r}")
+    scale = spec.get("scale", "percent")
+    if scale not in SCALES:
+        raise InputError(f"{where}: scale must be one of {SCALES}, got {scale!r}")
+    shots = spec.get("standard_shots")
+    if shots is not None and (not isinstance(shots, int) or isinstance(shots, bool) or shots < 0):
+        raise InputError(f"{where}: standard_shots must be a non-negative integer or null")
+    name = spec.get("name", key)
+    return Benchmark(
+        key=key, name=name, dataset_id=dataset_id, task_id=task_id,
+        aliases=tuple(dict.fromkeys([name, *aliases])), file_stem=stem, scale=scale,
+        higher_is_better=bool(spec.get("higher_is_better", True)), standard_shots=shots,
+        metric=str(spec.get("metric", "accuracy")), hub_benchmark=bool(spec.get("hub_benchmark", False)),
+        versioned=bool(spec.get("versioned", False)), evidence=spec.get("evidence"),
+    )
+
+
+def _ambiguous(label: str, spec: Any) -> _Ambiguous:
+    if not isinstance(spec, dict) or not isinstance(spec.get("variants"), dict):
+        raise InputError(f"ambiguous label {label!r} needs a 'variants' object (word -> benchmark key)")
+    return _Ambiguous(
+        label=label,
+        variants={_norm(w): k for w, k in spec["variants"].items()},
+        heading_words=frozenset(_norm(w) for w in spec.get("heading_words", [])),
+        message=str(spec.get("message", f"plain {label!r} is ambiguous")),
+    )
+
+
+def _alias_index(benchmarks: Mapping[str, Benchmark]) -> dict[str, str]:
+    """Normalised alias -> key; two keys claiming one alias is an error (strict identity)."""
+    index: dict[str, str] = {}
+    for key, bench in benchmarks.items():
+        for alias in (key, *bench.aliases):
+            n = _norm(alias)
+            if index.get(n, key) != key:
+                raise InputError(
+                    f"label {alias!r} is claimed by benchmarks {index[n]!r} and {key!r}",
+                    "remove the alias from one of them in your mapping file",
+                )
+            index[n] = key
+    return index

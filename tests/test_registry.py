@@ -1,0 +1,218 @@
+"""Benchmark registry: strict identity, ambiguity, notes, user overrides, Hub task ids."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from evalmgr.errors import InputError
+from evalmgr.registry import BUNDLED, Registry, parse_eval_yaml
+from evalmgr.scores import Score
+
+ROOT = Path(__file__).resolve().parents[1]
+
+pytest_plugins = ("results_support",)  # fixtures: reg, no_env_mapping
+
+
+
+
+@pytest.mark.parametrize(
+    ("label", "dataset_id", "task_id"),
+    [
+        ("GPQA Diamond", "Idavidrein/gpqa", "diamond"),
+        ("GPQA-D", "Idavidrein/gpqa", "diamond"),
+        ("GPQA (diamond)", "Idavidrein/gpqa", "diamond"),
+        ("gpqa_main", "Idavidrein/gpqa", "main"),
+        ("GPQA Extended", "Idavidrein/gpqa", "extended"),
+        ("HLE", "cais/hle", "hle"),
+        ("Humanity's Last Exam", "cais/hle", "hle"),
+        ("MMLU-Pro", "TIGER-Lab/MMLU-Pro", "mmlu_pro"),
+        ("mmlu pro", "TIGER-Lab/MMLU-Pro", "mmlu_pro"),
+        ("**MMLU_PRO** ↑", "TIGER-Lab/MMLU-Pro", "mmlu_pro"),
+        ("GSM8K", "openai/gsm8k", "gsm8k"),
+        ("SWE-bench Verified", "SWE-bench/SWE-bench_Verified", None),
+    ],
+)
+def test_registered_ids(reg: Registry, label: str, dataset_id: str, task_id: str | None) -> None:
+    match = reg.match(label)
+    assert match is not None, label
+    assert (match.benchmark.dataset_id, match.benchmark.task_id) == (dataset_id, task_id)
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        ["MMLU", "MMLU-Pro", "MMLU-Redux", "MMLU-ProX"],
+        ["AIME 2024", "AIME 2025"],
+        ["HumanEval", "HumanEval+", "HumanEval-Mul"],
+        ["MATH", "MATH-500"],
+        ["SWE-bench Verified", "SWE-bench Pro", "SWE-bench Multilingual"],
+        ["ARC-Challenge", "ARC-Easy"],
+        ["MBPP", "MBPP+"],
+    ],
+)
+def test_strict_identity_keeps_neighbours_apart(reg: Registry, labels: list[str]) -> None:
+    keys = [reg.match(label).benchmark.key for label in labels]
+    assert len(set(keys)) == len(labels), dict(zip(labels, keys, strict=True))
+
+
+@pytest.mark.parametrize(
+    "label", ["MMLU-Pro Max", "MMLU-anatomy", "GPQA Diamond Plus", "HumanEval Pro", "LiveCodeBenchPro", "AIME",
+              "Average", "MMLU-Redux 2.1 extra", "SWE-bench", "ARC (25-s)"],
+)
+def test_no_prefix_or_substring_match(reg: Registry, label: str) -> None:
+    assert reg.match(label) is None
+
+
+def test_bare_gpqa_is_ambiguous_until_something_says_which(reg: Registry) -> None:
+    assert reg.match("GPQA") is None
+    assert "Diamond" in reg.why_unmatched("GPQA")
+    assert reg.match("GPQA", setting="diamond").benchmark.task_id == "diamond"
+    assert reg.match("GPQA", context="Results on GPQA Diamond (0-shot)").benchmark.task_id == "diamond"
+    assert reg.match("GPQA", context="### Diamond subset").benchmark.task_id == "diamond"
+    assert reg.match("GPQA", context="## Main results") is None  # "main" alone is not a decision
+    assert reg.match("GPQA", context="GPQA main set").benchmark.task_id == "main"
+    assert reg.match("GPQA", context="GPQA Diamond and GPQA Main") is None
+    assert reg.why_unmatched("GPQA Diamond") is None
+
+
+@pytest.mark.parametrize(
+    ("label", "setting", "notes"),
+    [
+        ("HLE (w/ tools)", None, "with tools"),
+        ("HLE", "w/o tools", None),
+        ("GPQA Diamond", "thinking", "thinking"),
+        ("GPQA Diamond (non-thinking)", None, "non-thinking"),
+        ("MMLU (5-shot)", None, None),  # 5-shot is MMLU's standard
+        ("MMLU (0-shot)", None, "0-shot"),
+        ("MMLU-Pro (5-s) ⬆️", None, None),
+        ("GSM8K (8-shot, CoT)", None, "8-shot, CoT"),
+        ("HumanEval", "pass@1", None),
+        ("HumanEval", "pass@10", "pass@10"),
+        ("LiveCodeBench v6", None, "v6"),
+        ("LiveCodeBench (2408-2505)", None, "2408-2505"),
+        ("TruthfulQA (MC2)", None, "MC2"),
+        ("MT-Bench (score)", None, None),
+    ],
+)
+def test_setup_qualifiers_become_notes(reg: Registry, label: str, setting: str | None, notes: str | None) -> None:
+    assert reg.match(label, setting).notes == notes
+
+
+def test_annotate_fills_ids_merges_notes_and_warns(reg: Registry) -> None:
+    scores = [
+        Score("GPQA", 41.0, table=2),
+        Score("GPQA", 40.0, table=3),
+        Score("HLE", 20.9, setting="with tools", notes="text-only"),
+        Score("SWE-bench Verified", 60.0),
+        Score("Unknown Bench", 1.0),
+        Score("aime_25", 80.0, benchmark_key="aime_2025"),  # already mapped by its source: untouched
+    ]
+    reg.annotate(scores, contexts={2: "Evaluation on GPQA Diamond"})
+    assert (scores[0].dataset_id, scores[0].task_id) == ("Idavidrein/gpqa", "diamond")
+    assert scores[1].dataset_id is None and any("ambiguous" in w for w in scores[1].warnings)
+    assert scores[2].notes == "text-only; with tools" and scores[2].benchmark_key == "hle"
+    assert scores[3].task_id is None and any("task id" in w for w in scores[3].warnings)
+    assert scores[4].dataset_id is None and scores[4].warnings == []
+    assert scores[5].dataset_id is None
+
+
+def test_user_mapping_adds_overrides_and_removes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    user = tmp_path / "mine.json"
+    user.write_text(json.dumps({"benchmarks": {
+        "swe_bench_verified": {"task_id": "verified"},
+        "my_bench": {"name": "My Bench", "dataset_id": "me/my-bench", "task_id": "default", "aliases": ["MyB"]},
+        "mmlu_prox": None,
+    }}))
+    reg = Registry.load(user)
+    assert reg.match("SWE-bench Verified").benchmark.task_id == "verified"
+    assert reg.match("SWE-bench Verified").benchmark.name == "SWE-bench Verified"  # other fields kept
+    assert reg.match("myb").benchmark.dataset_id == "me/my-bench"
+    assert reg.match("MMLU-ProX") is None
+    monkeypatch.setenv("EVALMGR_MAPPING", str(user))
+    assert Registry.load().match("MyB") is not None
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        ('{"benchmarks": {"x": {"aliases": ["MMLU"]}}}', "claimed by"),
+        ('{"benchmarks": {"x": {"file_stem": "../../etc"}}}', "file_stem"),
+        ('{"benchmarks": {"x": {"dataset_id": "no-owner"}}}', "owner/name"),
+        ('{"benchmarks": {"x": {"scale": "fraction"}}}', "scale"),
+        ('{"benchmarks": {"x": {"typo": 1}}}', "unknown field"),
+        ('{"benchmarks": [1, 2]}', "'benchmarks' object"),
+        ('{"benchmarks": {\n  "x": }', ":2:"),
+    ],
+)
+def test_bad_user_mapping_is_a_clear_error(tmp_path: Path, content: str, needle: str) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(content)
+    with pytest.raises(InputError) as err:
+        Registry.load(bad)
+    assert needle in str(err.value)
+
+
+def test_missing_mapping_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="not found"):
+        Registry.load(tmp_path / "nope.json")
+
+
+def test_hub_task_ids_fill_and_restrict(reg: Registry) -> None:
+    local = Registry.load()
+    assert local.known_task_ids("Idavidrein/gpqa") == {"diamond", "main", "extended"}
+    assert local.known_task_ids("SWE-bench/SWE-bench_Verified") is None
+    local.add_task_ids("SWE-bench/SWE-bench_Verified", {"swe_bench_verified"})
+    assert local.match("SWE-bench Verified").benchmark.task_id == "swe_bench_verified"
+    assert local.known_task_ids("swe-bench/swe-bench_verified") == {"swe_bench_verified"}
+    assert reg.match("SWE-bench Verified").benchmark.task_id is None  # other instances unaffected
+
+
+class _Hub:
+    """Stands in for evalmgr.hub.Hub's read_text (our own interface, not a library)."""
+
+    def __init__(self, files: dict[str, str | None]) -> None:
+        self.files = files
+
+    def read_text(self, repo_id: str, path: str, revision: str, repo_type: str = "model") -> str | None:
+        assert (path, revision, repo_type) == ("eval.yaml", "main", "dataset")
+        return self.files[repo_id]
+
+
+def test_load_hub_task_ids() -> None:
+    reg = Registry.load()
+    hub = _Hub({
+        "cais/hle": "name: HLE\ntasks:\n  - id: hle\n    config: default\n    split: test\n",
+        "OpenEvals/MuSR": None,
+        "openai/gsm8k": "tasks: nope",
+    })
+    warnings = reg.load_hub_task_ids(hub, ["cais/hle", "OpenEvals/MuSR", "openai/gsm8k"])
+    assert reg.known_task_ids("cais/hle") == {"hle"}
+    assert any("MuSR has no eval.yaml" in w for w in warnings)
+    assert any("gsm8k/eval.yaml" in w for w in warnings)
+
+
+def test_parse_eval_yaml() -> None:
+    text = "name: X\nevaluation_framework: inspect-ai\ntasks:\n  - id: diamond\n  - id: main\n    split: train\n"
+    assert parse_eval_yaml(text) == {"diamond", "main"}
+    for bad in ("tasks: [", "- a list", "tasks: []", "tasks:\n  - config: x\n"):
+        with pytest.raises(InputError):
+            parse_eval_yaml(bad)
+
+
+def test_bundled_mapping_is_linked_and_documented() -> None:
+    assert BUNDLED.resolve() == (ROOT / "examples" / "metric_mapping.json").resolve()
+    data = json.loads(BUNDLED.read_text())
+    for key, spec in data["benchmarks"].items():
+        assert spec.get("evidence"), f"{key} has no evidence"
+    reg = Registry.load()
+    assert all(b.dataset_id in reg.dataset_ids() for b in reg.benchmarks.values() if b.dataset_id)
+
+
+def test_loading_is_fast() -> None:
+    start = time.perf_counter()
+    for _ in range(10):
+        Registry.load()
+    assert (time.perf_counter() - start) / 10 < 0.05
