@@ -217,9 +217,8 @@ def import_aa(args: argparse.Namespace, only: list[str] | None = None) -> Collec
 
     models = fetch_models()
     model = find_model(models, creator_slug=args.creator_slug, model_name=args.model_name, repo_id=args.repo_id)
-    report = scores_from_aa(model)
     reg = registry(args)
-    reg.annotate(report.scores)
+    report = scores_from_aa(model, registry=reg)
     wanted = only or getattr(args, "benchmark", None)
     scores = [s for s in report.scores if not wanted or _is_benchmark(reg, s, wanted)]
     return Collected(args.repo_id, scores, list(report.warnings),

@@ -1,0 +1,419 @@
+"""Artificial Analysis (AA) as a score source.
+
+AA benchmarks models with its own harness and publishes per-benchmark results through
+``GET /api/v2/data/llms/models`` (header ``x-api-key``). Per-benchmark values are fractions
+(0-1) and become percentages here; the composite ``*_index`` values (0-100) are not registry
+benchmarks and are only reported as information. AA knows nothing about Hub repo ids, so a
+model is selected by creator slug + model slug/name exactly; from a repo id alone we only
+propose candidates and pick one only when exactly one fits without any variant token.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import json
+import os
+import re
+import tempfile
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import Candidate, ModelNotFoundError, SourceError, UsageError
+from ..scores import Provenance, Score
+
+if TYPE_CHECKING:
+    from ..registry import Registry
+
+AA_DEFAULT_BASE = "https://artificialanalysis.ai"
+MODELS_PATH = "/api/v2/data/llms/models"
+AA_URL = "https://artificialanalysis.ai"
+AA_NAME = "Artificial Analysis"
+HARNESS_NOTE = "Artificial Analysis harness"
+CACHE_MAX_AGE = 86400  # the free API allows about 1,000 requests a day
+
+AA_PROVENANCE = Provenance(kind="aa", url=AA_URL, name=AA_NAME)
+
+
+@dataclass(frozen=True)
+class AABenchmark:
+    """What one AA evaluation key measures, as a label the registry knows."""
+
+    label: str
+    note: str | None = None  # how AA's setup differs from the benchmark's standard one
+
+
+# Exact key -> benchmark. ``aime`` is AA's AIME 2024 evaluation (its site lists aime-2024 and
+# aime-2025 separately); ``gpqa`` is the 198-question Diamond set. The Intelligence Index suite is
+# text-only, which matters for HLE (multi-modal upstream). Keys absent from the registry (tau2,
+# lcr, ...) are shown but never written under a dataset.
+AA_BENCHMARKS: dict[str, AABenchmark] = {
+    "mmlu_pro": AABenchmark("MMLU-Pro"),
+    "gpqa": AABenchmark("GPQA Diamond"),
+    "hle": AABenchmark("Humanity's Last Exam", "text-only questions"),
+    "aime_25": AABenchmark("AIME 2025"),
+    "aime": AABenchmark("AIME 2024"),
+    "math_500": AABenchmark("MATH-500"),
+    "livecodebench": AABenchmark("LiveCodeBench"),
+    "scicode": AABenchmark("SciCode"),
+    "ifbench": AABenchmark("IFBench"),
+    "lcr": AABenchmark("AA-LCR"),
+    "terminalbench_hard": AABenchmark("Terminal-Bench Hard"),
+    "tau2": AABenchmark("τ²-Bench Telecom"),
+}
+
+# Tokens that mark a reasoning-effort or mode variant: such a model is distinct from the plain one.
+VARIANT_TOKENS = frozenset(
+    {"reasoning", "nonreasoning", "non", "thinking", "think", "nothink", "high", "low", "medium",
+     "minimal", "xhigh", "max", "adaptive", "preview"}
+)
+
+
+@dataclass(frozen=True)
+class AAModel:
+    """One entry of the AA models list (only what we use)."""
+
+    id: str
+    name: str
+    slug: str
+    creator_slug: str
+    creator_name: str
+    evaluations: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def flags(self) -> str:
+        """The command-line flags that select exactly this model."""
+        return f"--creator-slug {self.creator_slug} --model-name {self.slug}"
+
+
+@dataclass
+class AAReport:
+    """Scores ready for the registry/writers plus what must only be shown."""
+
+    scores: list[Score]
+    informational: dict[str, float]  # composite 0-100 indexes: never written as benchmarks
+    warnings: list[str] = field(default_factory=list)
+    unknown: dict[str, Any] = field(default_factory=dict)  # keys this version does not know
+
+
+# --------------------------------------------------------------------------- fetching
+
+
+def fetch_models(
+    api_base: str | None = None,
+    api_key: str | None = None,
+    cache_dir: str | Path | None = None,
+    max_age: float = CACHE_MAX_AGE,
+    max_total_wait: float = 60.0,
+) -> list[AAModel]:
+    """Return AA's model list, from a cache younger than ``max_age`` seconds or the API.
+
+    The cache is keyed by API base only (the key is never stored); a request needs ``AA_API_KEY``.
+    """
+    base = (api_base or os.environ.get("AA_API_BASE") or AA_DEFAULT_BASE).rstrip("/")
+    cache_file = _cache_path(base, cache_dir)
+    payload = _read_cache(cache_file, max_age)
+    if payload is None:
+        key = api_key or os.environ.get("AA_API_KEY")
+        if not key:
+            raise SourceError(
+                "no Artificial Analysis API key: AA_API_KEY is not set",
+                hint="create a free key at https://artificialanalysis.ai (Insights platform) and "
+                "export AA_API_KEY=... (or put it in .env)",
+            )
+        payload = _request_models(base, key, max_total_wait)
+        _write_cache(cache_file, base, payload)
+    return parse_models(payload)
+
+
+def _cache_path(base: str, cache_dir: str | Path | None) -> Path:
+    """One file per API base under the user cache dir."""
+    if cache_dir is None:
+        root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        cache_dir = Path(root) / "evalmgr" / "aa"
+    digest = hashlib.sha256(base.encode()).hexdigest()[:16]
+    return Path(cache_dir) / f"models-{digest}.json"
+
+
+def _read_cache(path: Path, max_age: float) -> Any | None:
+    """The cached payload when fresh and readable; None otherwise (a broken cache is refetched)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        fetched_at = float(data["fetched_at"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not 0 <= time.time() - fetched_at < max_age:
+        return None
+    return data.get("payload")
+
+
+def _write_cache(path: Path, base: str, payload: Any) -> None:
+    """Atomic write, so a concurrent reader never sees half a file; failures only cost a refetch."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump({"api_base": base, "fetched_at": time.time(), "payload": payload}, fh)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def _request_models(base: str, key: str, max_total_wait: float) -> Any:
+    """GET the models list, retrying 429/5xx with backoff (honouring Retry-After) within a time budget."""
+    import requests
+
+    url = base + MODELS_PATH
+    deadline = time.monotonic() + max_total_wait
+    delay = 1.0
+    while True:
+        try:
+            resp = requests.get(url, headers={"x-api-key": key, "accept": "application/json"}, timeout=30)
+        except requests.RequestException as exc:
+            raise SourceError(
+                f"cannot reach Artificial Analysis at {base}: {type(exc).__name__}",
+                hint="check the network (or AA_API_BASE) and try again",
+            ) from None
+        if resp.status_code in (401, 403):
+            raise SourceError(
+                f"Artificial Analysis rejected the API key (HTTP {resp.status_code})",
+                hint="check AA_API_KEY: it must be a valid key from https://artificialanalysis.ai",
+            )
+        if resp.status_code == 429 or resp.status_code >= 500:
+            wait = _retry_after(resp.headers.get("Retry-After"), delay)
+            if time.monotonic() + wait > deadline:
+                raise SourceError(
+                    f"Artificial Analysis keeps answering HTTP {resp.status_code} at {url}",
+                    hint="rate limited or unavailable; try again later (the free API allows about "
+                    "1,000 requests a day; responses are cached for a day)",
+                )
+            time.sleep(wait)
+            delay = min(delay * 2, 30.0)
+            continue
+        if resp.status_code != 200:
+            raise SourceError(f"Artificial Analysis answered HTTP {resp.status_code} at {url}")
+        try:
+            return resp.json()
+        except ValueError:
+            raise SourceError(f"Artificial Analysis returned something that is not JSON at {url}") from None
+
+
+def _retry_after(value: str | None, default: float) -> float:
+    """Seconds to wait from a Retry-After header (seconds or HTTP date), else the backoff delay."""
+    if not value:
+        return default
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return default
+    return max(0.0, when.timestamp() - time.time())
+
+
+def parse_models(payload: Any) -> list[AAModel]:
+    """Validate the documented shape ``{"data": [{id, name, slug, model_creator, evaluations}]}``."""
+    data = payload.get("data") if isinstance(payload, dict) else None
+    if not isinstance(data, list):
+        raise SourceError(
+            "unexpected Artificial Analysis response: no 'data' list",
+            hint="the API may have changed; report it with the response's top-level keys",
+        )
+    models = []
+    for item in data:
+        if not isinstance(item, dict) or not isinstance(item.get("model_creator"), dict):
+            continue
+        creator = item["model_creator"]
+        evaluations = item.get("evaluations")
+        models.append(
+            AAModel(
+                id=str(item.get("id", "")),
+                name=str(item.get("name", "")),
+                slug=str(item.get("slug", "")),
+                creator_slug=str(creator.get("slug", "")),
+                creator_name=str(creator.get("name", "")),
+                evaluations=evaluations if isinstance(evaluations, dict) else {},
+            )
+        )
+    return models
+
+
+# --------------------------------------------------------------------------- model matching
+
+
+def _tokens(text: str) -> list[str]:
+    """Lower-case alphanumeric tokens: 'Llama 3.1 8B (Reasoning)' -> [llama, 3, 1, 8b, reasoning]."""
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def find_model(
+    models: list[AAModel],
+    creator_slug: str | None = None,
+    model_name: str | None = None,
+    repo_id: str | None = None,
+) -> AAModel:
+    """Select one AA model; raise ModelNotFoundError listing candidates rather than guess.
+
+    ``model_name`` matches a model's slug or name exactly (case-insensitive). With only ``repo_id``
+    a model is picked when it is the single one whose slug or name has exactly the repo name's
+    tokens; a model with extra variant tokens (``-reasoning``, ``(high)``) also fits, so then we refuse.
+    """
+    if model_name:
+        return _find_exact(models, creator_slug, model_name)
+    if not repo_id:
+        raise UsageError(
+            "name the Artificial Analysis model",
+            hint="pass --creator-slug C --model-name M (or --repo-id to get candidates)",
+        )
+    return _find_from_repo(models, creator_slug, repo_id)
+
+
+def _find_exact(models: list[AAModel], creator_slug: str | None, model_name: str) -> AAModel:
+    wanted = " ".join(model_name.lower().split())
+    pool = [m for m in models if not creator_slug or m.creator_slug.lower() == creator_slug.lower()]
+    hits = [m for m in pool if wanted in (m.slug.lower(), " ".join(m.name.lower().split()))]
+    if len(hits) == 1:
+        return hits[0]
+    who = f"creator {creator_slug!r}, " if creator_slug else ""
+    if hits:
+        raise _candidates_error(f"several Artificial Analysis models are named {model_name!r}", hits)
+    ranked = _rank(pool or models, _tokens(model_name))
+    raise _candidates_error(f"no Artificial Analysis model with {who}model {model_name!r}", ranked[:8])
+
+
+def _find_from_repo(models: list[AAModel], creator_slug: str | None, repo_id: str) -> AAModel:
+    wanted = sorted(_tokens(repo_id.split("/")[-1]))
+    pool = [m for m in models if not creator_slug or m.creator_slug.lower() == creator_slug.lower()]
+    exact, variants = [], []
+    for m in pool:
+        for toks in (_tokens(m.slug), _tokens(m.name)):
+            extra = list(toks)
+            if not all(_remove(extra, t) for t in wanted):
+                continue
+            if not extra:
+                exact.append(m)
+                break
+            if set(extra) <= VARIANT_TOKENS:
+                variants.append(m)
+                break
+    if len(exact) == 1 and not variants:
+        return exact[0]
+    fits = exact + [m for m in variants if m not in exact]
+    if fits:
+        raise _candidates_error(
+            f"{len(fits)} Artificial Analysis models fit {repo_id!r} (reasoning-effort and mode "
+            "variants are distinct models); choose one",
+            fits,
+        )
+    raise _candidates_error(
+        f"no Artificial Analysis model fits {repo_id!r} exactly (AA has no Hub repo ids)",
+        _rank(pool, wanted)[:8],
+    )
+
+
+def _remove(tokens: list[str], token: str) -> bool:
+    """Remove one occurrence of ``token``; False when absent."""
+    if token in tokens:
+        tokens.remove(token)
+        return True
+    return False
+
+
+def _rank(models: list[AAModel], wanted: list[str]) -> list[AAModel]:
+    """Models sharing tokens with ``wanted``, best overlap (Jaccard on slug and name tokens) first."""
+    want = set(wanted)
+    scored = []
+    for m in models:
+        have = set(_tokens(m.slug)) | set(_tokens(m.name))
+        overlap = len(want & have)
+        if overlap:
+            scored.append((overlap / len(want | have), m))
+    scored.sort(key=lambda pair: (-pair[0], pair[1].creator_slug, pair[1].slug))
+    return [m for _, m in scored]
+
+
+def _candidates_error(message: str, candidates: list[AAModel]) -> ModelNotFoundError:
+    width = max((len(m.flags) for m in candidates), default=0)
+    lines = [f"    {m.flags:<{width}}  # {m.name} ({m.creator_name})" for m in candidates]
+    hint = (
+        "select one explicitly:\n" + "\n".join(lines)
+        if lines
+        else "list the models with their slugs at https://artificialanalysis.ai/models and pass "
+        "--creator-slug C --model-name M"
+    )
+    return ModelNotFoundError(
+        message,
+        candidates=[Candidate(label=f"{m.creator_name} / {m.name}", table=0, flags=m.flags) for m in candidates],
+        hint=hint,
+    )
+
+
+# --------------------------------------------------------------------------- scores
+
+
+def fraction_to_percent(value: float) -> float:
+    """0.748 -> 74.8 exactly (decimal arithmetic on the printed value: no float noise)."""
+    return float(Decimal(repr(float(value))) * 100)
+
+
+def scores_from_aa(model: AAModel, registry: Registry | None = None) -> AAReport:
+    """Turn one model's evaluations into Scores (benchmark = the AA key) and informational indexes.
+
+    Scores carry dataset/task ids only when the mapped label is registered; the others are
+    shown but cannot be written into ``.eval_results/``.
+    """
+    if registry is None:
+        from ..registry import Registry
+
+        registry = Registry.load()
+    report = AAReport(scores=[], informational={})
+    missing, bad = [], []
+    for key, raw in model.evaluations.items():
+        if raw is None:
+            missing.append(key)
+        elif isinstance(raw, bool) or not isinstance(raw, (int, float)):
+            bad.append(key)
+        elif "index" in key:
+            report.informational[key] = float(raw)
+        elif key not in AA_BENCHMARKS:
+            report.unknown[key] = raw
+        elif not 0 <= raw <= 1:
+            report.warnings.append(
+                f"{key}: value {raw} is not a 0-1 fraction; the API's scale may have changed, not imported"
+            )
+        else:
+            report.scores.append(_score(model, key, float(raw), registry))
+    if missing:
+        report.warnings.append("not measured by Artificial Analysis (null): " + ", ".join(sorted(missing)))
+    if bad:
+        report.warnings.append("non-numeric values ignored: " + ", ".join(sorted(bad)))
+    if report.unknown:
+        report.warnings.append(
+            "keys not known to this version, shown but not imported: " + ", ".join(sorted(report.unknown))
+        )
+    unregistered = [s.benchmark for s in report.scores if s.dataset_id is None]
+    if unregistered:
+        report.warnings.append(
+            "no Hub benchmark dataset registered (shown, never written to .eval_results): " + ", ".join(unregistered)
+        )
+    return report
+
+
+def _score(model: AAModel, key: str, raw: float, registry: Registry) -> Score:
+    """One Score for an AA key, mapped through the registry by the key's exact benchmark label."""
+    bench = AA_BENCHMARKS[key]
+    score = Score(
+        benchmark=bench.label,
+        value=fraction_to_percent(raw),
+        location=f"Artificial Analysis model {model.creator_slug}/{model.slug}, key {key!r} ({bench.label})",
+        notes="; ".join(n for n in (HARNESS_NOTE, bench.note) if n),
+        provenance=AA_PROVENANCE,
+    )
+    registry.annotate([score])
+    score.benchmark = key  # shown as AA prints it; the mapping above came from the exact label
+    return score
