@@ -1,0 +1,99 @@
+"""Shared test fixtures.
+
+One Hub emulator (``tests/hub_emulator``) serves the whole test session (one per xdist worker). It is started
+when this file is imported, before any test module imports huggingface_hub, because the client reads
+``HF_ENDPOINT`` once at import time.
+
+``scripts/`` is put on ``sys.path`` so that ``import evalmgr`` works without installing the project.
+
+Fixtures:
+- ``hub``: the session's ``HubEmulator``, reset to an empty state for this test (seed it, then assert on
+  ``hub.files(...)``, ``hub.pull_requests(...)``, ``hub.requests``, ``hub.jobs``). The test fails at teardown
+  if the emulator itself crashed (``hub.server_errors``).
+- ``hf_home`` (autouse): a fresh, empty ``HF_HOME`` for every test, with ``HF_TOKEN`` unset; the client's
+  already-imported path constants (cache, token file) are pointed at it. Write ``hf_home / "token"`` to
+  simulate a cached ``hf auth login``.
+- ``hf_env``: an environment dict for CLI subprocesses: HF_ENDPOINT (the emulator), this test's HF_HOME,
+  telemetry and progress bars off, ``scripts/`` on PYTHONPATH, and no token (add ``HF_TOKEN`` when a test
+  needs one).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hub_emulator import HubEmulator
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT / "scripts") not in sys.path:  # the package under test (evalmgr) without an install
+    sys.path.insert(0, str(ROOT / "scripts"))
+_TOKEN_ENV = (
+    "HF_TOKEN",
+    "HUGGING_FACE_HUB_TOKEN",
+    "HF_TOKEN_PATH",
+    "HF_OIDC_RESOURCE",
+    "HF_HUB_CACHE",
+    "HUGGINGFACE_HUB_CACHE",
+    "HF_ASSETS_CACHE",
+    "HF_XET_CACHE",
+    "HF_HUB_OFFLINE",
+)
+
+if "huggingface_hub" in sys.modules:
+    raise RuntimeError("huggingface_hub was imported before tests/conftest.py set HF_ENDPOINT: import it lazily")
+_HUB = HubEmulator().start()
+os.environ["HF_ENDPOINT"] = _HUB.endpoint
+os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
+os.environ["HF_HUB_DISABLE_UPDATE_CHECK"] = "1"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _HUB.stop()
+
+
+@pytest.fixture
+def hub() -> Iterator[HubEmulator]:
+    _HUB.reset()
+    yield _HUB
+    assert not _HUB.server_errors, "the Hub emulator crashed:\n" + "\n".join(_HUB.server_errors)
+
+
+@pytest.fixture(autouse=True)
+def hf_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    home = tmp_path / "hf_home"
+    home.mkdir()
+    monkeypatch.setenv("HF_HOME", str(home))
+    for name in _TOKEN_ENV:
+        monkeypatch.delenv(name, raising=False)
+    constants = getattr(sys.modules.get("huggingface_hub"), "constants", None)
+    if constants is not None:  # already imported by an earlier test: its paths were frozen at import
+        for name, value in {
+            "HF_HOME": home,
+            "HF_HUB_CACHE": home / "hub",
+            "HUGGINGFACE_HUB_CACHE": home / "hub",
+            "HF_ASSETS_CACHE": home / "assets",
+            "HF_XET_CACHE": home / "xet",
+            "HF_TOKEN_PATH": home / "token",
+            "HF_STORED_TOKENS_PATH": home / "stored_tokens",
+        }.items():
+            monkeypatch.setattr(constants, name, str(value))
+    yield home
+
+
+@pytest.fixture
+def hf_env(hf_home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _TOKEN_ENV}
+    env.update(
+        HF_ENDPOINT=_HUB.endpoint,
+        HF_HOME=str(hf_home),
+        HF_HUB_DISABLE_TELEMETRY="1",
+        HF_HUB_DISABLE_PROGRESS_BARS="1",
+        HF_HUB_DISABLE_UPDATE_CHECK="1",
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "scripts"), env.get("PYTHONPATH")])),
+    )
+    return env
