@@ -256,9 +256,25 @@ class Hub:
             if item.path.endswith((".yaml", ".yml")) and hasattr(item, "blob_id")
         }
 
-    def read_text(self, repo_id: str, path: str, revision: str, repo_type: str = "model") -> str | None:
-        """A file's text at ``revision``, or None when the file does not exist."""
+    def read_text(self, repo_id: str, path: str, revision: str, repo_type: str = "model",
+                  max_age: float | None = None) -> str | None:
+        """A file's text at ``revision``, or None when the file does not exist.
+
+        With ``max_age`` (seconds) the answer may come from the on-disk cache: for slow-changing
+        files such as a benchmark's ``eval.yaml``.
+        """
         from huggingface_hub.errors import EntryNotFoundError
+
+        if max_age is not None:
+            from .cache import cache_file, read_cached, write_cached
+
+            key = f"{self.endpoint}/{repo_type}/{repo_id}@{revision}/{path}"
+            cached = read_cached(cache_file("hub", key), max_age)
+            if cached is not None:
+                return cached.get("text")
+            text = self.read_text(repo_id, path, revision, repo_type)
+            write_cached(cache_file("hub", key), key, {"text": text})
+            return text
 
         def download() -> str | None:
             try:

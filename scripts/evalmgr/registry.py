@@ -151,7 +151,7 @@ class Registry:
         """Read each dataset's ``eval.yaml`` through ``hub.read_text``; returns warnings for unreadable ones."""
         warnings = []
         for dataset_id in sorted(set(dataset_ids)):
-            text = hub.read_text(dataset_id, "eval.yaml", "main", repo_type="dataset")
+            text = hub.read_text(dataset_id, "eval.yaml", "main", repo_type="dataset", max_age=EVAL_YAML_MAX_AGE)
             if text is None:
                 warnings.append(f"{dataset_id} has no eval.yaml: it is not a registered Hub benchmark")
                 continue
@@ -236,6 +236,9 @@ class Registry:
 
 
 # ---------------------------------------------------------------------- eval.yaml
+
+
+EVAL_YAML_MAX_AGE = 3600.0  # seconds a benchmark's eval.yaml is reused from the on-disk cache
 
 
 def parse_eval_yaml(text: str) -> set[str]:

@@ -11,11 +11,8 @@ propose candidates and pick one only when exactly one fits without any variant t
 from __future__ import annotations
 
 import email.utils
-import hashlib
-import json
 import os
 import re
-import tempfile
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -114,8 +111,10 @@ def fetch_models(
     The cache is keyed by API base only (the key is never stored); a request needs ``AA_API_KEY``.
     """
     base = (api_base or os.environ.get("AA_API_BASE") or AA_DEFAULT_BASE).rstrip("/")
-    cache_file = _cache_path(base, cache_dir)
-    payload = _read_cache(cache_file, max_age)
+    from ..cache import cache_file, read_cached, write_cached
+
+    path = cache_file("aa", base, cache_dir)
+    payload = read_cached(path, max_age)
     if payload is None:
         key = api_key or os.environ.get("AA_API_KEY")
         if not key:
@@ -125,41 +124,8 @@ def fetch_models(
                 "export AA_API_KEY=... (or put it in .env)",
             )
         payload = _request_models(base, key, max_total_wait)
-        _write_cache(cache_file, base, payload)
+        write_cached(path, base, payload)
     return parse_models(payload)
-
-
-def _cache_path(base: str, cache_dir: str | Path | None) -> Path:
-    """One file per API base under the user cache dir."""
-    if cache_dir is None:
-        root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        cache_dir = Path(root) / "evalmgr" / "aa"
-    digest = hashlib.sha256(base.encode()).hexdigest()[:16]
-    return Path(cache_dir) / f"models-{digest}.json"
-
-
-def _read_cache(path: Path, max_age: float) -> Any | None:
-    """The cached payload when fresh and readable; None otherwise (a broken cache is refetched)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        fetched_at = float(data["fetched_at"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    if not 0 <= time.time() - fetched_at < max_age:
-        return None
-    return data.get("payload")
-
-
-def _write_cache(path: Path, base: str, payload: Any) -> None:
-    """Atomic write, so a concurrent reader never sees half a file; failures only cost a refetch."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"api_base": base, "fetched_at": time.time(), "payload": payload}, fh)
-        os.replace(tmp, path)
-    except OSError:
-        pass
 
 
 def _request_models(base: str, key: str, max_total_wait: float) -> Any:

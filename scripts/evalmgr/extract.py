@@ -1,0 +1,942 @@
+"""Read the card's own scores out of its tables.
+
+Three steps per table: *analyse* (which columns hold labels, which hold scores, which rows are
+data), *locate* the own model (a column, one or more rows, or none for a single-model table),
+*read* the cells. Without ``--table`` every evaluation table is read and the results merged; a
+benchmark that two tables report with different values is refused, never guessed.
+
+Model matching is exact on normalised tokens (see :func:`model_key`). Three relaxed rules, used
+only when no table names the repo exactly, each unique within its table and reported as a warning:
+
+* ``family-prefix``: the header omits a leading base-family token of the repo name
+  (``ChatQA-1.5-8B`` for ``Llama3-ChatQA-1.5-8B``);
+* ``size``: the header adds one size token the repo name lacks (``TinyLlama-1.1B-v1.1`` for
+  ``TinyLlama_v1.1``);
+* ``variant-suffix``: the header omits a trailing ``instruct``/``chat``/``it`` while the other
+  models of the table carry such a suffix (an instruct comparison table);
+* ``latest-release``: a table of releases (first column ``Release``/``Version``/``Revision``)
+  whose row marked ``(latest)`` is the repo's current revision.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .errors import Candidate, ModelNotFoundError, UsageError
+from .scores import Score
+from .tables import Table, find_tables
+from .values import clean_label, is_missing, packed_header, parse_value, split_cell, split_packed
+
+STATS_ROWS = 400  # column statistics look at this many body rows (a 10,000-row table stays fast)
+
+_GREEK = {
+    "α": "alpha",
+    "β": "beta",
+    "γ": "gamma",
+    "δ": "delta",
+    "ε": "epsilon",
+    "ζ": "zeta",
+    "η": "eta",
+    "θ": "theta",
+    "κ": "kappa",
+    "λ": "lambda",
+    "μ": "mu",
+    "ν": "nu",
+    "ξ": "xi",
+    "π": "pi",
+    "ρ": "rho",
+    "σ": "sigma",
+    "τ": "tau",
+    "φ": "phi",
+    "χ": "chi",
+    "ψ": "psi",
+    "ω": "omega",
+}
+_OWN_MARKER = re.compile(
+    r"[(\[]\s*(?:ours|ours?, *\w+|this (?:model|repo|repository|work)|new!?|latest|current)\s*[)\]]", re.IGNORECASE
+)
+_TOKEN = re.compile(r"(?:[^\W_]|(?<=\d)\.(?=\d))+")
+_MODE = re.compile(
+    r"^(?:non[- ]?thinking|thinking|no[- ]thinking|reasoning|non[- ]?reasoning|w/?o? tools?|with(?:out)? tools?|"
+    r"tool[- ]?use|cot|no[- ]cot|greedy|sampling|high|medium|low)$",
+    re.IGNORECASE,
+)
+_FAMILY = re.compile(
+    r"^(?:meta|llama|mistral|mixtral|qwen|gemma|phi|falcon|gpt|olmo|yi|baichuan|internlm|deepseek|"
+    r"bert|roberta|t5|vicuna)\d*(?:\.\d+)?$"
+)
+_VARIANT_SUFFIX = {"instruct", "chat", "it"}
+_INSTRUCT_TOKENS = _VARIANT_SUFFIX | {"sft", "dpo", "rlhf"}
+_SIZE_TOKEN = re.compile(r"^\d+(?:\.\d+)?[bmkt]$")
+_MODEL_WORDS = re.compile(
+    r"^(?:gpt|llama|mistral|mixtral|qwen|gemma|phi|falcon|bert|roberta|deberta|t5|claude|gemini|palm|deepseek|yi|"
+    r"baichuan|chatglm|glm|internlm|vicuna|zephyr|olmo|pythia|opt|bloom|mpt|starcoder|codellama|wizardlm|"
+    r"wizardcoder|openchat|solar|command|grok|whisper|wav2vec|clip|vit|blip|flamingo|kosmos|llava|midas|dpt|"
+    r"electra|xlnet|tinyllama|stablelm|granite|cerebras|chatgpt|gpt4|alpaca|guanaco|mamba|rwkv)\d*(?:\.\d+)?$"
+)
+_MODEL_HEADER = re.compile(r"^(?:models?|model names?|names?|methods?|systems?|checkpoints?|base models?|llms?)$", re.I)
+_BENCH_HEADER = re.compile(r"^(?:tasks?|benchmarks?|datasets?|metrics?|evals?|evaluations?|test ?sets?)$", re.I)
+_RELEASE_HEADER = re.compile(r"^(?:release|releases|version|versions|revision|revisions|date)$", re.I)
+_CATEGORY_HEADER = re.compile(
+    r"^(?:category|categories|type|domain|capability|capabilities|group|area|ability|abilities|task type|skill|"
+    r"model type|dimension)$",
+    re.I,
+)
+_SETTING_HEADER = re.compile(
+    r"^(?:metric|metrics|shots?|#? ?shots|n[- ]shot|setting|settings|mode|split|eval(?:uation)? setting|prompt)$", re.I
+)
+_GENERIC_VALUE_HEADER = re.compile(r"^(?:value|values|score|scores|result|results|performance|)$", re.I)
+_NON_SCORE_TOKEN = re.compile(
+    r"^(?:param\w*|size|sizes|dimension|dimensions|dim|vocab|vocabulary|tokens?|flops|latency|time|speed|"
+    r"throughput|memory|vram|gpu|gpus|context|length|layers?|heads?|hidden|date|release|version|license|batch|"
+    r"steps?|epochs?|lr|warmup|decay|beta1|beta2|betas|epsilon|seq|price|pricing|cost|downloads?|carbon|emissions?|"
+    r"power|energy|utterances|count|articles|sentences|examples|samples|bit|bits|dtype|intermediate|"
+    r"embedding|tokenizer|optimizer|schedule|clipping|ratio|activation|co2|co₂e|kwh)$",
+    re.I,
+)
+_HYPER_NAME = re.compile(r"^\s*\\?\(?[dn]_\{?\w+")  # d_model, n_layers, \(n_{heads}\)
+_NON_EVAL_CONTEXT = re.compile(
+    r"hyper-?parameter|architecture|environmental|carbon|emission|data ?mix|dataset statistics|statistics|"
+    r"training (?:procedure|details|hyper|results|logs?|metrics|loss|data|setup|config)|inference speed|"
+    r"\bspeed\b|throughput|latency|memory|hardware|requirements|pricing|\bprice|\bcost\b|download|quantiz|"
+    r"\bspecs?\b|specification|model details|intended use|\bfactors\b|ethical|caveats|\busage\b|how to use|"
+    r"model introduction|serving|deployment|fairness|\bbias\b",
+    re.I,
+)
+_DATA_HEADING = re.compile(r"^(?:training )?data(?:sets?)?$|^data (?:sources?|mixture)$", re.I)
+_EVAL_CONTEXT = re.compile(r"evaluat|\beval\b|benchmark|result|performance|leaderboard|score|accuracy|comparison", re.I)
+_BASE_CONTEXT = re.compile(r"\b(?:base|pre-?trained|pretraining|foundation)\b(?! on)", re.I)
+_INSTRUCT_CONTEXT = re.compile(r"\b(?:instruct\w*|chat|aligned|post-?trained|sft|rlhf)\b", re.I)
+_SHOT_HEADING = re.compile(r"\b(\d+|zero|one|few)[- ]shots?\b", re.I)
+_THINKING_HEADING = re.compile(r"\b(?:non[- ]?thinking|thinking)\b", re.I)
+_METRIC = re.compile(
+    r"^(?:acc|accuracy|f1|f1 score|macro f1|micro f1|weighted f1|em|exact match|precision|recall|bleu|chr f|chrf|"
+    r"ter|rouge(?: \w+)?|meteor|wer|cer|auc|roc auc|map|ndcg(?: \d+)?|mrr(?: \d+)?|pass \d+|spearman|pearson|ccc|"
+    r"mae|mse|rmse|psnr|ssim|fid|cider|spice|perplexity|ppl|top \d+(?: acc(?:uracy)?)?|score|win rate)$"
+)
+_SPLIT_WORD = re.compile(r"^(?:test|dev|development|val|valid|validation|eval|train|held[- ]?out)\b", re.I)
+
+
+# --------------------------------------------------------------------------- public types
+@dataclass
+class ExtractionReport:
+    """What extraction produced: scores, what it warned about, and what it refused (with why)."""
+
+    scores: list[Score] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    tables_used: list[int] = field(default_factory=list)
+
+
+@dataclass
+class TableSummary:
+    """One table as ``inspect-tables`` shows it."""
+
+    number: int
+    kind: str
+    line: int
+    headings: list[str]
+    caption: str | None
+    layout: str  # "models-as-columns" | "models-as-rows" | "single-model" | "unknown"
+    columns: list[str]  # cleaned header labels, own-model columns marked with "*"
+    model_columns: list[int]
+    model_rows: list[str]
+    sample_rows: list[list[str]]
+    is_evaluation: bool
+    not_evaluation_reason: str | None
+    command: str
+
+    def render(self) -> str:
+        """Human-readable block for ``inspect-tables``."""
+        where = " > ".join(self.headings) or "(no heading)"
+        verdict = "yes" if self.is_evaluation else f"no ({self.not_evaluation_reason})"
+        lines = [f"Table {self.number} ({self.kind}, line {self.line}) - {where}"]
+        if self.caption:
+            lines.append(f"  caption: {self.caption}")
+        lines.append(f"  layout: {self.layout}; evaluation table: {verdict}")
+        lines.append("  columns: " + " | ".join(f"[{i}] {c}" for i, c in enumerate(self.columns)))
+        if self.model_rows:
+            lines.append("  model rows: " + ", ".join(repr(r) for r in self.model_rows))
+        for row in self.sample_rows:
+            lines.append("    " + " | ".join(row))
+        lines.append(f"  next: {self.command}")
+        return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- model names
+def model_tokens(text: str) -> list[str]:
+    """Lower-case word tokens of a model name: markup, emoji, ``(ours)`` and separators removed.
+
+    Dots survive only between digits (``1.3b`` is not ``13b``); Greek letters are spelled out
+    (``β`` -> ``beta``) so ``Zephyr-7b-β`` matches ``zephyr-7b-beta`` but not ``-α``.
+    """
+    s = _OWN_MARKER.sub(" ", clean_label(text))
+    s = unicodedata.normalize("NFKC", s).lower()
+    s = "".join(f" {_GREEK[ch]} " if ch in _GREEK else ch for ch in s)
+    return _TOKEN.findall(s)
+
+
+def model_key(text: str) -> str:
+    """Tokens joined without separators (``FalconMamba-7B`` == ``falcon-mamba-7b``), keeping digit|digit seams."""
+    out = ""
+    for tok in model_tokens(text):
+        if out and out[-1].isdigit() and tok[0].isdigit():
+            out += "|"
+        out += tok
+    return out
+
+
+@dataclass
+class _Target:
+    keys: frozenset[str]
+    name_tokens: list[str] | None  # for the relaxed rules; None with an explicit model name
+    label: str
+
+
+def _target(repo_id: str | None, model_name: str | None) -> _Target | None:
+    if model_name:
+        key = model_key(model_name)
+        if not key:
+            raise UsageError(
+                f"--model-name-override {model_name!r} has no letters or digits", "pass the header as printed"
+            )
+        return _Target(frozenset({key}), None, model_name)
+    if not repo_id:
+        return None
+    name = repo_id.rsplit("/", 1)[-1]
+    keys = {model_key(name)}
+    if "/" in repo_id:
+        keys.add(model_key(repo_id))
+    return _Target(frozenset(k for k in keys if k), model_tokens(name), repo_id)
+
+
+def _exact(raw: str, target: _Target) -> tuple[bool, str | None]:
+    """(matched, setting) for a header/label cell; a trailing ``(Thinking)``-style mode becomes the setting."""
+    text, qual = split_cell(raw)
+    if model_key(text) in target.keys:
+        return True, qual
+    m = re.match(r"^(.*?)\s*[(\[]([^()\[\]]+)[)\]]\s*$", text)
+    if m and _MODE.match(m.group(2).strip()) and model_key(m.group(1)) in target.keys:
+        return True, _join(m.group(2).strip(), qual)
+    return False, None
+
+
+def _relaxed_rule(raw: str, target: _Target) -> str | None:
+    """Which relaxed rule (module docstring) a label satisfies, if any; uniqueness is checked by the caller."""
+    r = target.name_tokens
+    if not r:
+        return None
+    text, _ = split_cell(raw)
+    h = model_tokens(text)
+    if len(h) < 1 or not any(not t[0].isdigit() for t in h):
+        return None
+    if len(r) == len(h) + 1 and len(h) >= 2 and r[1:] == h and _FAMILY.match(r[0]):
+        return "family-prefix"
+    if len(r) == len(h) + 1 and r[:-1] == h and r[-1] in _VARIANT_SUFFIX:
+        return "variant-suffix"
+    if len(h) == len(r) + 1:
+        for k, tok in enumerate(h):
+            if _SIZE_TOKEN.match(tok) and h[:k] + h[k + 1 :] == r:
+                return "size"
+    return None
+
+
+# --------------------------------------------------------------------------- table analysis
+@dataclass
+class _Analysis:
+    table: Table
+    labels: list[str]  # per column: bottom header label (cleaned)
+    raw_labels: list[str]  # per column: bottom header cell as printed
+    groups: list[str | None]  # per column: the header text above the label, when it is a real group
+    body: list[int]  # indices into table.rows of data rows
+    label_cols: list[int]
+    value_cols: list[int]
+    skipped_cols: list[int]
+    bench_col: int | None  # in label_cols: the column with benchmark names (for column/single layouts)
+    setting_cols: list[int]
+    evaluation: bool
+    why_not: str | None
+
+    def cell(self, r: int, c: int) -> str:
+        row = self.table.rows[r]
+        return row[c] if c < len(row) else ""
+
+
+def _cell_kind(raw: str) -> str:
+    text, _ = split_cell(raw)
+    if is_missing(text):
+        return "missing"
+    if parse_value(raw) is not None:
+        return "value"
+    parts = _packed_count(text)
+    if parts and split_packed(raw, parts) is not None:
+        return "value"
+    return "text"
+
+
+def _packed_count(text: str) -> int:
+    if "|" in text:
+        return text.count("|") + 1
+    if "/" in text:
+        return text.count("/") + 1
+    return 0
+
+
+def _label_tokens(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text.lower())
+
+
+def _is_non_score_label(text: str) -> bool:
+    """Sizes, dates, hardware, hyperparameters (``Params``, ``Release Date``, ``d_model``): never a benchmark."""
+    return bool(_HYPER_NAME.match(text)) or any(_NON_SCORE_TOKEN.match(t) for t in _label_tokens(text))
+
+
+def _analyse(table: Table) -> _Analysis:
+    n_cols, hr = table.n_cols, table.header_rows
+    header = table.rows[:hr]
+    labels, raw_labels, groups = [], [], []
+    for c in range(n_cols):
+        texts = [clean_label(row[c]) if c < len(row) else "" for row in header]
+        raw_labels.append(header[-1][c] if header and c < len(header[-1]) else "")
+        labels.append(texts[-1] if texts else "")
+        above = [t for t in texts[:-1] if t and t != labels[-1]]
+        groups.append(above[-1] if above else None)
+    body = [r for r in range(hr, len(table.rows)) if not _is_filler_row(table.rows[r])]
+    kinds = [[_cell_kind(table.rows[r][c]) for c in range(n_cols)] for r in body[:STATS_ROWS]]
+    n_val = [sum(1 for k in kinds if k[c] == "value") for c in range(n_cols)]
+    n_txt = [sum(1 for k in kinds if k[c] == "text") for c in range(n_cols)]
+    label_cols: list[int] = []
+    for c in range(n_cols):
+        if n_txt[c] > 0 and n_txt[c] >= n_val[c]:
+            label_cols.append(c)
+        else:
+            break
+    skipped = [c for c in range(n_cols) if c not in label_cols and _is_non_score_label(labels[c])]
+    value_cols = [c for c in range(n_cols) if c not in label_cols and c not in skipped and n_val[c] > 0]
+    _full_width_groups(groups, value_cols)
+    bench_col, setting_cols = _bench_and_setting_cols(table, label_cols, labels, body)
+    an = _Analysis(
+        table, labels, raw_labels, groups, body, label_cols, value_cols, skipped, bench_col, setting_cols, True, None
+    )
+    an.evaluation, an.why_not = _evaluation_verdict(an)
+    return an
+
+
+def _is_filler_row(row: list[str]) -> bool:
+    """Empty separator rows and category rows (one distinct text, no number) carry no scores."""
+    texts = {clean_label(c) for c in row} - {""}
+    return len(texts) <= 1 and not any(parse_value(c) for c in row)
+
+
+def _full_width_groups(groups: list[str | None], value_cols: list[int]) -> None:
+    """A group header spanning every score column (``Multi-Task Setup``) is a title, not a group."""
+    if len(value_cols) > 1 and len({groups[c] for c in value_cols}) == 1:
+        for c in value_cols:
+            groups[c] = None
+
+
+def _bench_and_setting_cols(
+    table: Table, label_cols: list[int], labels: list[str], body: list[int]
+) -> tuple[int | None, list[int]]:
+    """Which label column names the benchmarks (after any category column) and which hold a setting (shots, metric)."""
+    rest = [c for c in label_cols if c == label_cols[-1] or not _CATEGORY_HEADER.match(labels[c])]
+    if len(rest) > 1 and _repeats_in_runs(table, rest[0], body):
+        rest = rest[1:]
+    bench = rest[0] if rest else None
+    settings = [c for c in rest[1:] if _SETTING_HEADER.match(labels[c])]
+    return bench, settings
+
+
+def _repeats_in_runs(table: Table, c: int, body: list[int]) -> bool:
+    """True when a label column repeats values in consecutive runs (a rowspan category column)."""
+    vals = [clean_label(table.rows[r][c]) for r in body[:STATS_ROWS]]
+    return (
+        len(vals) > 2
+        and len(set(vals)) < len(vals) / 2
+        and all(vals[i] == vals[i - 1] or vals[i] not in vals[:i] for i in range(1, len(vals)))
+    )
+
+
+def _evaluation_verdict(an: _Analysis) -> tuple[bool, str | None]:
+    """Is this an evaluation table? Context (caption, headings from nearest up) decides, then content."""
+    t = an.table
+    if not an.value_cols:
+        return False, "no numeric score cells"
+    for text in ([t.caption] if t.caption else []) + [an.labels[0]]:
+        m = _NON_EVAL_CONTEXT.search(text or "")
+        if m:
+            return False, f"{m.group(0).strip()!r} in {'caption' if text == t.caption else 'header'}"
+    for heading in reversed(t.headings):
+        m = _NON_EVAL_CONTEXT.search(heading)
+        if m or _DATA_HEADING.match(heading):
+            return False, f"section {heading!r}"
+        if _EVAL_CONTEXT.search(heading):
+            break
+    return True, None
+
+
+# --------------------------------------------------------------------------- locating the model
+@dataclass
+class _Located:
+    layout: str  # "models-as-columns" | "models-as-rows" | "single-model"
+    cols: list[tuple[int, str | None]] = field(default_factory=list)
+    rows: list[tuple[int, str | None]] = field(default_factory=list)
+    rule: str | None = None  # relaxed rule used, if any
+    label: str | None = None
+    row_names: dict[int, str] = field(default_factory=dict)  # own row -> the label text that matched
+
+
+def _row_label_cells(an: _Analysis, r: int, explicit: bool) -> list[str]:
+    """Row labels that may name the model.
+
+    The name column, and the first label cell joined with each later one (``Cerebras-GPT`` +
+    ``13B``). Other label cells alone (``Base model``, ``HF Repo``) name some other model and
+    count only for an explicit ``--model-name-override``.
+    """
+    cells = [an.cell(r, c) for c in an.label_cols]
+    out = [an.cell(r, an.bench_col)] if an.bench_col is not None else []
+    if explicit:
+        out += cells
+    if len(cells) > 1 and clean_label(cells[0]):
+        out += [f"{cells[0]} {c}" for c in cells[1:] if clean_label(c)]
+    return [c for c in out if clean_label(c)]
+
+
+def _header_cells(an: _Analysis, c: int) -> list[tuple[int, str]]:
+    return [
+        (h, row[c])
+        for h, row in enumerate(an.table.rows[: an.table.header_rows])
+        if c < len(row) and clean_label(row[c])
+    ]
+
+
+def _model_cols_candidates(an: _Analysis) -> list[int]:
+    return [c for c in range(an.table.n_cols) if c not in an.label_cols and c not in an.skipped_cols]
+
+
+def _locate_exact(an: _Analysis, target: _Target) -> _Located | None:
+    hr = an.table.header_rows
+    cols: list[tuple[int, str | None]] = []
+    for c in _model_cols_candidates(an):
+        for h, raw in _header_cells(an, c):
+            ok, setting = _exact(raw, target)
+            if ok:
+                below = an.labels[c] if h < hr - 1 and an.labels[c] != clean_label(raw) else None
+                cols.append((c, _join(setting, below)))
+                break
+    rows: list[tuple[int, str | None]] = []
+    names: dict[int, str] = {}
+    for r in an.body:
+        for raw in _row_label_cells(an, r, target.name_tokens is None):
+            ok, setting = _exact(raw, target)
+            if ok:
+                rows.append((r, setting))
+                names[r] = clean_label(raw)
+                break
+    if cols and not rows:
+        return _Located("models-as-columns", cols=cols)
+    if rows and not cols:
+        return _Located("models-as-rows", rows=_row_settings(an, rows), row_names=names)
+    return None
+
+
+def _locate_relaxed(an: _Analysis, target: _Target) -> _Located | None:
+    found: dict[str, list[tuple[str, int, str]]] = {}  # rule -> [(axis, index, label)]
+    for c in _model_cols_candidates(an):
+        for _h, raw in _header_cells(an, c):
+            rule = _relaxed_rule(raw, target)
+            if rule:
+                found.setdefault(rule, []).append(("col", c, clean_label(raw)))
+    for r in an.body:
+        for raw in _row_label_cells(an, r, False):
+            rule = _relaxed_rule(raw, target)
+            if rule:
+                found.setdefault(rule, []).append(("row", r, clean_label(raw)))
+                break
+    latest = _latest_release_row(an)
+    if latest is not None:
+        found.setdefault("latest-release", []).append(("row", latest, clean_label(an.cell(latest, an.label_cols[0]))))
+    hits = [(rule, items[0]) for rule, items in found.items() if len({(a, i) for a, i, _ in items}) == 1]
+    if len(hits) != 1:
+        return None
+    rule, (axis, idx, label) = hits[0]
+    if rule == "variant-suffix" and not _others_carry_variant(an, axis, idx):
+        return None
+    if axis == "col":
+        return _Located("models-as-columns", cols=[(idx, None)], rule=rule, label=label)
+    return _Located("models-as-rows", rows=[(idx, None)], rule=rule, label=label, row_names={idx: label})
+
+
+def _latest_release_row(an: _Analysis) -> int | None:
+    if not an.label_cols or not _RELEASE_HEADER.match(an.labels[an.label_cols[0]]):
+        return None
+    rows = [r for r in an.body if re.search(r"\((?:latest|current)\)", clean_label(an.cell(r, an.label_cols[0])), re.I)]
+    return rows[0] if len(rows) == 1 else None
+
+
+def _others_carry_variant(an: _Analysis, axis: str, idx: int) -> bool:
+    """The table compares instruct/chat models: some other model label carries such a suffix."""
+    if axis == "col":
+        others = [an.labels[c] for c in _model_cols_candidates(an) if c != idx]
+    else:
+        others = [clean_label(an.cell(r, an.label_cols[0])) for r in an.body if r != idx]
+    return any(set(model_tokens(o)) & _VARIANT_SUFFIX for o in others)
+
+
+def _row_settings(an: _Analysis, rows: list[tuple[int, str | None]]) -> list[tuple[int, str | None]]:
+    """Several own rows: label cells that differ between them (``thinking``/``non-thinking``) become the setting."""
+    if len(rows) < 2:
+        return rows
+    out = []
+    for r, setting in rows:
+        differing = [
+            clean_label(an.cell(r, c))
+            for c in an.label_cols[1:]
+            if len({clean_label(an.cell(o, c)) for o, _ in rows}) > 1
+        ]
+        out.append((r, _join(setting, *differing)))
+    return out
+
+
+def _looks_like_model(text: str) -> bool:
+    if re.search(r"(?<![\w.])\d+(?:\.\d+)?\s?[BMK]\b", text):
+        return True
+    if re.match(r"^[A-Za-z0-9][\w.-]{2,}/[\w.-]*[A-Za-z][\w.-]{1,}$", text.strip()):
+        return True
+    return any(_MODEL_WORDS.match(t) for t in model_tokens(text))
+
+
+def _single_model(an: _Analysis) -> _Located | None:
+    """A table with no model axis at all: benchmark | score, metric x split, or one row under a version column.
+
+    When benchmarks run down the rows, every score column must read as a setting (a split such as
+    ``dev``/``test``, a metric such as ``BLEU``, or one generic ``Value`` column): a column named
+    ``Baseline`` or ``Ours`` is a model, and the table is not single-model.
+    """
+    if not an.evaluation or any(_looks_like_model(an.labels[c]) for c in an.value_cols):
+        return None
+    if not an.label_cols or (_RELEASE_HEADER.match(an.labels[an.label_cols[0]]) and len(an.body) == 1):
+        return _Located("single-model", rows=[(an.body[0], None)]) if len(an.body) == 1 else None
+    if _MODEL_HEADER.match(an.labels[an.label_cols[0]]) or an.bench_col is None:
+        return None
+    if any(_looks_like_model(clean_label(an.cell(r, an.bench_col))) for r in an.body):
+        return None
+    if not all(_reads_as_setting(an, c) for c in an.value_cols):
+        return None
+    return _Located("single-model", cols=[(c, None) for c in an.value_cols])
+
+
+def _reads_as_setting(an: _Analysis, c: int) -> bool:
+    label = an.labels[c]
+    if len(an.value_cols) == 1 and _GENERIC_VALUE_HEADER.match(label):
+        return True
+    plain = " ".join(_label_tokens(label))
+    return bool(_METRIC.match(plain) or _SPLIT_WORD.match(label) or (an.groups[c] and _SPLIT_WORD.match(an.groups[c])))
+
+
+# --------------------------------------------------------------------------- reading cells
+@dataclass
+class _Reader:
+    an: _Analysis
+    extra_setting: str | None
+    scores: list[Score] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def read(self, r: int, c: int, bench_raw: str, settings: list[str | None], where: str) -> None:
+        """Turn one own-model cell into zero or more scores (packed cells give several)."""
+        t = self.an.table
+        if r - t.header_rows in t.malformed_rows:
+            row = r - t.header_rows + 1
+            warning = f"table {t.index}, row {row}: more cells than the header, values may be shifted; row skipped"
+            if warning not in self.warnings:
+                self.warnings.append(warning)
+            return
+        raw = self.an.cell(r, c)
+        bench_text, bench_qual = split_cell(bench_raw)
+        cell_text, _ = split_cell(raw)
+        declared = _declared_parts(bench_raw)
+        parts = _packed_count(cell_text)
+        if declared and parts == declared:
+            names = packed_header(bench_raw, parts)
+            values = split_packed(raw, parts)
+            if names and values:
+                for (name, part_setting), v in zip(names, values, strict=True):
+                    if v is not None:
+                        self._add(name, v.value, [*settings, part_setting], where, t.index)
+                return
+        if is_missing(cell_text):
+            return
+        v = parse_value(raw)
+        if v is None or declared:
+            why = "holds one value under a packed header" if v is not None else "is not a score"
+            self.warnings.append(f"table {t.index}, {where}: cell {cell_text!r} {why}; skipped")
+            return
+        self._add(bench_text, v.value, [bench_qual, *settings, v.setting], where, t.index)
+
+    def _add(self, bench: str, value: float, settings: list[str | None], where: str, table: int) -> None:
+        if not bench or _is_non_score_label(bench):
+            return
+        if _GENERIC_VALUE_HEADER.match(bench):
+            warning = f"table {table}: {where.split(',')[-1].strip()} names no benchmark ({bench!r}); skipped"
+            if warning not in self.warnings:
+                self.warnings.append(warning)
+            return
+        self.scores.append(
+            Score(
+                benchmark=bench,
+                value=value,
+                setting=_join(*settings, self.extra_setting),
+                table=table,
+                location=f"table {table}, {where}",
+            )
+        )
+
+
+def _declared_parts(bench_raw: str) -> int:
+    """How many sub-values a header announces (``SQuAD 2.0(F1/EM)`` -> 2); 0 when it is not packed."""
+    text, qual = split_cell(bench_raw)
+    probe = re.sub(r"\bw/o?\b", "w", f"{text} {qual or ''}", flags=re.I)
+    n = probe.count("/") + 1
+    return n if n > 1 and packed_header(bench_raw, n) else 0
+
+
+def _read_table(an: _Analysis, loc: _Located, extra_setting: str | None) -> _Reader:
+    rd = _Reader(an, extra_setting)
+    t = an.table
+    if loc.layout == "models-as-columns":
+        if an.bench_col is None:
+            rd.warnings.append(f"table {t.index}: no column with benchmark names; skipped")
+            return rd
+        for c, col_setting in loc.cols:
+            col_label = _column_title(an, c)
+            for r in an.body:
+                bench_raw = an.cell(r, an.bench_col)
+                if _is_non_score_label(clean_label(bench_raw)):
+                    continue
+                row_settings = [clean_label(an.cell(r, s)) for s in an.setting_cols]
+                rd.read(
+                    r,
+                    c,
+                    bench_raw,
+                    [col_setting, *row_settings],
+                    f"row {clean_label(bench_raw)!r}, column {col_label!r}",
+                )
+    elif loc.layout == "models-as-rows" or (loc.layout == "single-model" and loc.rows):
+        for r, row_setting in loc.rows:
+            row_label = loc.row_names.get(r) or (
+                clean_label(an.cell(r, an.bench_col)) if an.bench_col is not None else ""
+            )
+            where_row = f"row {row_label!r}" if row_label else f"data row {an.body.index(r) + 1}"
+            for c in an.value_cols:
+                bench_raw, group_setting = _column_benchmark(an, c)
+                rd.read(r, c, bench_raw, [group_setting, row_setting], f"{where_row}, column {_column_title(an, c)!r}")
+    else:  # single-model, benchmarks down the rows
+        generic = len(an.value_cols) == 1 and _GENERIC_VALUE_HEADER.match(an.labels[an.value_cols[0]] or "")
+        for r in an.body:
+            bench_raw = an.cell(r, an.bench_col)
+            for c in an.value_cols:
+                col_setting = None if generic else _join(an.groups[c], an.labels[c])
+                rd.read(r, c, bench_raw, [col_setting], f"row {clean_label(bench_raw)!r}, column {an.labels[c]!r}")
+    return rd
+
+
+def _column_title(an: _Analysis, c: int) -> str:
+    """``Plover-32B / Thinking`` for a column under a group header, else the label."""
+    label = an.labels[c] or f"#{c}"
+    return f"{an.groups[c]} / {label}" if an.groups[c] else label
+
+
+def _column_benchmark(an: _Analysis, c: int) -> tuple[str, str | None]:
+    """(benchmark header cell, setting) for a score column, resolving repeated labels under group headers.
+
+    Unique labels stand alone (groups like ``General VQA`` are categories). Repeated labels need
+    their group: a split-like group (``Test 3``) is the setting, otherwise the group is the
+    benchmark and the label the setting (``RefCOCO`` / ``val``).
+    """
+    label, group = an.labels[c], an.groups[c]
+    repeated = sum(1 for o in an.value_cols if an.labels[o] == label) > 1
+    if not repeated or not group:
+        return an.raw_labels[c], None
+    if _SPLIT_WORD.match(group) or not _SPLIT_WORD.match(label):
+        return an.raw_labels[c], group
+    return group, label
+
+
+# --------------------------------------------------------------------------- public entry points
+def extract(
+    text: str,
+    repo_id: str | None = None,
+    *,
+    table: int | None = None,
+    model_name: str | None = None,
+    model_column_index: int | None = None,
+) -> ExtractionReport:
+    """Extract the own model's scores from a README.
+
+    ``table`` (1-based, over markdown and HTML tables) restricts extraction to one table;
+    ``model_name`` matches a header/row label exactly instead of the repo name;
+    ``model_column_index`` (0-based column index of the table, the first column is 0) selects the
+    model column directly in a models-as-columns table and needs ``table``.
+    """
+    if model_column_index is not None and table is None:
+        raise UsageError("--model-column-index needs --table", "run inspect-tables to find the table number")
+    tables = find_tables(text)
+    analyses = [_analyse(t) for t in tables]
+    above = _heading_settings(tables)
+    target = _target(repo_id, model_name)
+    if table is not None:
+        if not 1 <= table <= len(tables):
+            raise UsageError(
+                f"--table {table} is out of range: the README has {len(tables)} table(s)",
+                "run inspect-tables to list them",
+            )
+        return _extract_one(analyses[table - 1], target, model_column_index, above.get(table))
+    return _extract_auto(analyses, target, above, repo_id)
+
+
+def _extract_one(an: _Analysis, target: _Target | None, column: int | None, above: str | None) -> ExtractionReport:
+    t = an.table
+    if column is not None:
+        if not 0 <= column < t.n_cols or column in an.label_cols:
+            raise UsageError(
+                f"--model-column-index {column} is not a score column of table {t.index}",
+                f"score columns: {', '.join(str(c) for c in _model_cols_candidates(an)) or 'none'}",
+            )
+        loc = _Located("models-as-columns", cols=[(column, None)])
+    else:
+        loc = (_locate_exact(an, target) if target else None) or (
+            _locate_relaxed(an, target) if target and target.name_tokens else None
+        )
+        if loc is None and (target is None or target.name_tokens is not None):
+            loc = _single_model(_as_evaluation(an))
+    if loc is None:
+        who = f"model {target.label!r}" if target else "the model (no --repo-id or --model-name-override given)"
+        raise ModelNotFoundError(f"{who} is not in table {t.index}", _candidates(an))
+    rd = _read_table(an, loc, above)
+    report = ExtractionReport(warnings=_rule_warning(an, loc) + rd.warnings)
+    _merge_into(report, [(an, rd.scores)])
+    return report
+
+
+def _as_evaluation(an: _Analysis) -> _Analysis:
+    """With an explicit ``--table`` the user has decided it is an evaluation table."""
+    if an.evaluation or not an.value_cols:
+        return an
+    return dataclasses.replace(an, evaluation=True, why_not=None)
+
+
+def _extract_auto(
+    analyses: list[_Analysis], target: _Target | None, above: dict[int, str], repo_id: str | None
+) -> ExtractionReport:
+    report = ExtractionReport()
+    evaluation = [an for an in analyses if an.evaluation]
+    located: list[tuple[_Analysis, _Located]] = []
+    if target:
+        located = [(an, loc) for an in evaluation if (loc := _locate_exact(an, target))]
+        if not located and target.name_tokens:
+            located = [(an, loc) for an in evaluation if (loc := _locate_relaxed(an, target))]
+    located = _filter_variant(located, repo_id, report)
+    done = {id(an) for an, _ in located}
+    located += [(an, loc) for an in evaluation if id(an) not in done and (loc := _single_model(an))]
+    if not located:
+        cands = [c for an in evaluation for c in _candidates(an)]
+        who = f"model {target.label!r}" if target else "the model (no --repo-id given)"
+        counts = f"{len(evaluation)} of {len(analyses)} tables look like evaluations"
+        raise ModelNotFoundError(f"{who} was not found in any evaluation table ({counts})", cands[:40])
+    per_table = []
+    for an, loc in sorted(located, key=lambda x: x[0].table.index):
+        rd = _read_table(an, loc, above.get(an.table.index))
+        report.warnings += _rule_warning(an, loc) + rd.warnings
+        per_table.append((an, rd.scores))
+    _merge_into(report, per_table)
+    return report
+
+
+def _filter_variant(
+    located: list[tuple[_Analysis, _Located]], repo_id: str | None, report: ExtractionReport
+) -> list[tuple[_Analysis, _Located]]:
+    """Drop tables whose section speaks of the other variant (base vs instruct, thinking vs non-thinking)."""
+    if not repo_id:
+        return located
+    tokens = set(model_tokens(repo_id.rsplit("/", 1)[-1]))
+    kept = []
+    for an, loc in located:
+        reason = _variant_conflict(an, tokens)
+        if reason:
+            report.warnings.append(
+                f"table {an.table.index} skipped: {reason} and {repo_id} is not (pass --table to use it)"
+            )
+        else:
+            kept.append((an, loc))
+    return kept
+
+
+def _variant_conflict(an: _Analysis, repo_tokens: set[str]) -> str | None:
+    context = " ".join([*an.table.headings[-1:], an.table.caption or ""])
+    is_base, is_instruct = bool(_BASE_CONTEXT.search(context)), bool(_INSTRUCT_CONTEXT.search(context))
+    if "thinking" in repo_tokens and re.search(r"\bnon[- ]?thinking\b", context, re.I):
+        return "its section is about non-thinking mode"
+    if repo_tokens & _INSTRUCT_TOKENS and is_base and not is_instruct:
+        return "its section is about base/pretrained models"
+    if "base" in repo_tokens and is_instruct and not is_base:
+        return "its section is about instruct/chat models"
+    return None
+
+
+def _merge_into(report: ExtractionReport, per_table: list[tuple[_Analysis, list[Score]]]) -> None:
+    """Keep one score per (benchmark, setting); refuse those whose values disagree."""
+    groups: dict[tuple[str, str], list[Score]] = {}
+    order: list[tuple[str, str]] = []
+    for _an, scores in per_table:
+        for s in scores:
+            key = (_label_key(s.benchmark), _label_key(s.setting or ""))
+            if key not in groups:
+                groups[key] = []
+                order.append(key)
+            groups[key].append(s)
+    used: set[int] = set()
+    for key in order:
+        found = groups[key]
+        if len({s.value for s in found}) == 1:
+            report.scores.append(found[0])
+            used.add(found[0].table or 0)
+            continue
+        options = "; ".join(f"{s.value:g} ({s.location})" for s in found)
+        label = found[0].benchmark + (f" [{found[0].setting}]" if found[0].setting else "")
+        report.refused.append(
+            f"{label}: different values and nothing decides between them: {options}; "
+            "pass --table N (and --model-name-override / --model-column-index) to choose"
+        )
+    report.tables_used = sorted(used)
+
+
+def _label_key(text: str) -> str:
+    return "".join(re.findall(r"[^\W_]+|[+.%]", text.lower()))
+
+
+def _heading_settings(tables: list[Table]) -> dict[int, str]:
+    """Settings named only right above a table (``#### 0-shot Evaluation``, ``**Thinking mode**``).
+
+    Used only when sibling tables differ in it: then it is what tells their values apart.
+    """
+    found = {}
+    for t in tables:
+        texts = t.headings[-1:] + ([t.caption] if t.caption and len(t.caption) <= 40 else [])
+        for text in texts:
+            m = _SHOT_HEADING.search(text) or _THINKING_HEADING.search(text)
+            if m:
+                found[t.index] = m.group(0)
+                break
+    return found if len({v.lower() for v in found.values()}) > 1 else {}
+
+
+def _rule_warning(an: _Analysis, loc: _Located) -> list[str]:
+    if not loc.rule:
+        return []
+    return [
+        f"table {an.table.index}: model matched to {loc.label!r} by the {loc.rule!r} rule (not an exact name match); "
+        "check it, or pass --model-name-override"
+    ]
+
+
+def _join(*parts: str | None) -> str | None:
+    seen: list[str] = []
+    for p in parts:
+        if p and p.strip() and p.strip() not in seen:
+            seen.append(p.strip())
+    return "; ".join(seen) if seen else None
+
+
+# --------------------------------------------------------------------------- candidates and summaries
+def _guess_layout(an: _Analysis) -> str:
+    if an.label_cols and _MODEL_HEADER.match(an.labels[an.label_cols[0]]):
+        return "models-as-rows"
+    if an.bench_col is not None and _BENCH_HEADER.match(an.labels[an.bench_col]) and not _single_model(an):
+        return "models-as-columns"
+    cols = [c for c in an.value_cols if an.labels[c]]
+    if cols and sum(_looks_like_model(an.labels[c]) for c in cols) * 2 >= len(cols):
+        return "models-as-columns"
+    if (
+        an.label_cols
+        and an.body
+        and sum(_looks_like_model(clean_label(an.cell(r, an.label_cols[0]))) for r in an.body) * 2 >= len(an.body)
+    ):
+        return "models-as-rows"
+    return "single-model" if _single_model(an) else "unknown"
+
+
+def _candidates(an: _Analysis) -> list[Candidate]:
+    """Every header or row label that could be the model, with the flags that select it."""
+    n = an.table.index
+    layout = _guess_layout(an)
+    out: list[Candidate] = []
+    if layout in ("models-as-columns", "unknown"):
+        for c in _model_cols_candidates(an):
+            if an.labels[c]:
+                out.append(Candidate(an.labels[c], n, f"--table {n} --model-column-index {c}"))
+    if layout in ("models-as-rows", "unknown") and an.label_cols:
+        firsts = [clean_label(an.cell(r, an.label_cols[0])) for r in an.body]
+        for r, first in zip(an.body, firsts, strict=True):
+            label = first
+            if firsts.count(first) > 1 and len(an.label_cols) > 1:
+                label = f"{first} {clean_label(an.cell(r, an.label_cols[1]))}"
+            if label:
+                out.append(Candidate(label, n, f'--table {n} --model-name-override "{label}"'))
+    if layout == "single-model":
+        out.append(Candidate("(single-model table)", n, f"--table {n}"))
+    return out
+
+
+def describe_tables(text: str, repo_id: str | None = None, model_name: str | None = None) -> list[TableSummary]:
+    """Summaries of every table for ``inspect-tables``, with the command that extracts each."""
+    target = _target(repo_id, model_name)
+    out = []
+    for t in find_tables(text):
+        an = _analyse(t)
+        loc = (_locate_exact(an, target) if target else None) or (
+            _locate_relaxed(an, target) if target and target.name_tokens else None
+        )
+        layout = loc.layout if loc else _guess_layout(an)
+        model_cols = [c for c, _ in loc.cols] if loc else []
+        model_rows = [clean_label(an.cell(r, an.label_cols[0])) for r, _ in loc.rows] if loc and an.label_cols else []
+        columns = [f"{lab}*" if c in model_cols else lab for c, lab in enumerate(an.labels)]
+        sample = [[clean_label(x) for x in t.rows[r]] for r in an.body[:3]]
+        out.append(
+            TableSummary(
+                t.index,
+                t.kind,
+                t.line,
+                t.headings,
+                t.caption,
+                layout,
+                columns,
+                model_cols,
+                model_rows,
+                sample,
+                an.evaluation,
+                an.why_not,
+                _next_command(an, loc, layout, repo_id, model_name),
+            )
+        )
+    return out
+
+
+def _next_command(an: _Analysis, loc: _Located | None, layout: str, repo_id: str | None, model_name: str | None) -> str:
+    cmd = "evaluation_manager.py extract-readme"
+    if repo_id:
+        cmd += f" --repo-id {repo_id}"
+    cmd += f" --table {an.table.index}"
+    if loc and loc.cols and len(loc.cols) == 1 and not model_name and loc.rule:
+        cmd += f" --model-column-index {loc.cols[0][0]}"
+    elif loc and loc.rows and loc.rule and an.label_cols:
+        cmd += f' --model-name-override "{clean_label(an.cell(loc.rows[0][0], an.label_cols[0]))}"'
+    elif model_name:
+        cmd += f' --model-name-override "{model_name}"'
+    elif not loc and layout == "models-as-columns":
+        cmd += " --model-column-index K"
+    elif not loc and layout == "models-as-rows":
+        cmd += ' --model-name-override "ROW LABEL"'
+    return cmd

@@ -1,0 +1,1 @@
+"""Score sources: each adapter turns one kind of input into :class:`evalmgr.scores.Score` objects."""
