@@ -170,28 +170,25 @@ def test_hub_task_ids_fill_and_restrict(reg: Registry) -> None:
     assert reg.match("SWE-bench Verified").benchmark.task_id is None  # other instances unaffected
 
 
-class _Hub:
-    """Stands in for evalmgr.hub.Hub's read_text (our own interface, not a library)."""
+def test_load_hub_task_ids_from_the_hub_with_a_cache(hub, tmp_path, monkeypatch) -> None:
+    from evalmgr.hub import Hub
 
-    def __init__(self, files: dict[str, str | None]) -> None:
-        self.files = files
-
-    def read_text(self, repo_id: str, path: str, revision: str, repo_type: str = "model") -> str | None:
-        assert (path, revision, repo_type) == ("eval.yaml", "main", "dataset")
-        return self.files[repo_id]
-
-
-def test_load_hub_task_ids() -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    hub.add_dataset("cais/hle", {"eval.yaml": "name: HLE\ntasks:\n  - id: hle\n    config: default\n    split: test\n"})
+    hub.add_dataset("OpenEvals/MuSR", {"README.md": "no eval.yaml here"})
+    hub.add_dataset("openai/gsm8k", {"eval.yaml": "tasks: nope"})
+    ids = ["cais/hle", "OpenEvals/MuSR", "openai/gsm8k"]
     reg = Registry.load()
-    hub = _Hub({
-        "cais/hle": "name: HLE\ntasks:\n  - id: hle\n    config: default\n    split: test\n",
-        "OpenEvals/MuSR": None,
-        "openai/gsm8k": "tasks: nope",
-    })
-    warnings = reg.load_hub_task_ids(hub, ["cais/hle", "OpenEvals/MuSR", "openai/gsm8k"])
+    warnings = reg.load_hub_task_ids(Hub(), ids)
     assert reg.known_task_ids("cais/hle") == {"hle"}
     assert any("MuSR has no eval.yaml" in w for w in warnings)
     assert any("gsm8k/eval.yaml" in w for w in warnings)
+    served = hub.request_count(path_regex="eval.yaml")
+    assert served > 0
+    again = Registry.load()
+    assert again.load_hub_task_ids(Hub(), ids) == warnings
+    assert again.known_task_ids("cais/hle") == {"hle"}
+    assert hub.request_count(path_regex="eval.yaml") == served  # answered from the on-disk cache
 
 
 def test_parse_eval_yaml() -> None:

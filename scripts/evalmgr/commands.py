@@ -7,6 +7,7 @@ maps them through the registry, and hands them to `finish`, which previews or pu
 from __future__ import annotations
 
 import argparse
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,33 +115,81 @@ def _card_options(args: argparse.Namespace) -> dict[str, Any]:
 def inspect_tables(args: argparse.Namespace) -> list[Any]:
     from .extract import describe_tables
 
+    import shlex
+
     _, text = card_text(args)
-    return describe_tables(text, args.repo_id, model_name=args.model_name_override)
+    tables = describe_tables(text, args.repo_id, model_name=args.model_name_override)
+    source = (f"--readme {shlex.quote(args.readme)}" if args.readme
+              else f"--repo-dir {shlex.quote(args.repo_dir)}" if args.repo_dir else "")
+    for t in tables:  # the next command reads the same input as this one
+        if source:
+            t.command = t.command.replace("extract-readme", f"extract-readme {source}", 1)
+    return tables
 
 
-def extract_readme(args: argparse.Namespace) -> Collected:
+def card_scores(args: argparse.Namespace) -> Collected:
+    """Every score of the model in the card's tables, mapped through the registry."""
     from .sources.card import scores_from_card
 
     _, text = card_text(args)
     report = scores_from_card(text, args.repo_id, **_card_options(args))
     reg = registry(args)
-    reg.annotate(report.scores)
-    scores = report.scores
+    reg.annotate(report.scores, contexts=table_contexts(text, report.tables_used))
+    resolve_task_ids(args, reg, report.scores)
+    attribute(report.scores, args, None)
+    return Collected(args.repo_id, report.scores, list(report.warnings), list(report.refused))
+
+
+def extract_readme(args: argparse.Namespace) -> Collected:
+    collected = card_scores(args)
     if args.benchmark:
-        scores = [s for s in scores if _is_benchmark(reg, s, args.benchmark)]
-    attribute(scores, args, None)
-    if not scores:
+        reg = registry(args)
+        collected.scores = [s for s in collected.scores if _is_benchmark(reg, s, args.benchmark)]
+    if not collected.scores:
+        refused = f" (refused: {'; '.join(collected.refused)})" if collected.refused else ""
         raise ScoreNotFoundError(
-            "no scores found for this model in the card's tables"
-            + (f" (refused: {'; '.join(report.refused)})" if report.refused else ""),
+            f"no scores found for this model in the card's tables{refused}",
             "run inspect-tables and pass --table / --model-column-index / --model-name-override",
         )
-    return Collected(args.repo_id, scores, list(report.warnings), list(report.refused))
+    return collected
+
+
+def table_contexts(text: str, tables: list[int]) -> dict[int, str]:
+    """Each used table's headings and caption: they say which GPQA set, base or instruct, thinking or not."""
+    from .tables import find_tables
+
+    wanted = set(tables)
+    return {t.index: " ".join([*t.headings, t.caption or ""]) for t in find_tables(text) if t.index in wanted}
+
+
+def online(args: argparse.Namespace) -> bool:
+    """Whether this command talks to the Hub anyway (so reading benchmark task ids costs nothing new)."""
+    local = getattr(args, "readme", None) or getattr(args, "repo_dir", None)
+    publishing = getattr(args, "create_pr", False) or getattr(args, "pr", None) is not None
+    return bool(args.repo_id) and (not local or publishing) and os.environ.get("HF_HUB_OFFLINE") != "1"
+
+
+def resolve_task_ids(args: argparse.Namespace, reg: Any, scores: list[Score]) -> None:
+    """Fill task ids the bundled registry lacks from the benchmark datasets' eval.yaml on the Hub."""
+    missing = {s.dataset_id for s in scores if s.dataset_id and not s.task_id}
+    if not missing or not online(args):
+        return
+    warnings = reg.load_hub_task_ids(hub_for(args), missing)
+    for s in scores:
+        if s.dataset_id in missing and not s.task_id and s.benchmark_key:
+            b = reg.by_key(s.benchmark_key)
+            s.task_id = b.task_id if b else None
+            if not s.task_id:
+                s.warnings.extend(w for w in warnings if s.dataset_id in w)
 
 
 def _is_benchmark(reg: Any, score: Score, wanted: list[str]) -> bool:
+    """Whether a score is one of the wanted benchmarks: same registry entry, or the same label as printed."""
     keys = {m.benchmark.key for m in (reg.match(w) for w in wanted) if m is not None}
-    return score.benchmark_key in keys or any(w.strip().lower() == score.benchmark.strip().lower() for w in wanted)
+    key = score.benchmark_key
+    if key is None and (m := reg.match(score.benchmark, score.setting)) is not None:
+        key = m.benchmark.key
+    return key in keys or any(w.strip().lower() == score.benchmark.strip().lower() for w in wanted)
 
 
 # --------------------------------------------------------------------------- add-eval
@@ -157,9 +206,7 @@ def add_eval(args: argparse.Namespace) -> Collected:
     elif args.source == "paper":
         collected = _paper_confirmed(args)
     else:
-        args.benchmark = [args.benchmark]
-        collected = extract_readme(args)
-        args.benchmark = args.benchmark[0]
+        collected = card_scores(args)
     wanted = match.benchmark.key if match else None
     hits = [s for s in collected.scores if (wanted and s.benchmark_key == wanted) or s.benchmark == args.benchmark]
     if args.task_id:
@@ -168,6 +215,12 @@ def add_eval(args: argparse.Namespace) -> Collected:
         for s in hits:
             s.notes = args.notes
     distinct = {(s.task_id, s.notes, s.value) for s in hits}
+    refused = [r for r in collected.refused if _is_benchmark(reg, Score(r.split(": ", 1)[0], 0.0), [args.benchmark])]
+    if not hits and refused:
+        from .errors import AmbiguousScoreError
+
+        raise AmbiguousScoreError(f"{args.benchmark!r} was refused: " + "; ".join(refused), refused,
+                                  "choose the table with --table N (inspect-tables shows them) or give --value")
     if not hits:
         raise ScoreNotFoundError(f"{args.benchmark!r} is not reported for this model by the {args.source} source",
                                  "check the name with inspect-tables, or give --value with its source")
@@ -219,6 +272,7 @@ def import_aa(args: argparse.Namespace, only: list[str] | None = None) -> Collec
     model = find_model(models, creator_slug=args.creator_slug, model_name=args.model_name, repo_id=args.repo_id)
     reg = registry(args)
     report = scores_from_aa(model, registry=reg)
+    resolve_task_ids(args, reg, report.scores)
     wanted = only or getattr(args, "benchmark", None)
     scores = [s for s in report.scores if not wanted or _is_benchmark(reg, s, wanted)]
     return Collected(args.repo_id, scores, list(report.warnings),
