@@ -8,6 +8,7 @@ append-only JSON lines, written as it goes, so a crash loses at most the models 
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import threading
 import time
@@ -80,12 +81,12 @@ class RunLog:
 
     @classmethod
     def create(cls, opts: BatchOptions) -> RunLog:
-        from .results import slugify
+        from .results import slug
 
         runs = Path(opts.runs_dir)
         runs.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d")
-        log = cls(runs / f"{slugify(opts.benchmark)}_{stamp}_{secrets.token_hex(3)}")
+        log = cls(runs / f"{slug(opts.benchmark)}_{stamp}_{secrets.token_hex(3)}")
         log.options_path.write_text(json.dumps(asdict(opts), indent=2) + "\n", encoding="utf-8")
         log.records_path.touch()
         return log
@@ -98,9 +99,19 @@ class RunLog:
         for c in candidates:
             base = c.parent / c.name.split(".")[0]
             if base.with_suffix(".run.json").is_file():
-                return cls(base)
+                log = cls(base)
+                log.seal()
+                return log
         raise EvalManagerError(f"no run {run!r} (looked for {run}.run.json in {runs_dir})",
                                "give the run's name or the path of its .jsonl file")
+
+    def seal(self) -> None:
+        """End a torn last line (a crash mid-write), so that the next record starts on a line of its own."""
+        if self.records_path.is_file() and self.records_path.stat().st_size:
+            with open(self.records_path, "rb+") as fh:
+                fh.seek(-1, os.SEEK_END)
+                if fh.read(1) != b"\n":
+                    fh.write(b"\n")
 
     def options(self) -> BatchOptions:
         return BatchOptions(**json.loads(self.options_path.read_text(encoding="utf-8")))

@@ -96,6 +96,11 @@ class Hub:
         self._api: HfApi | None = None
         self._gate = gate or RateGate()
         self._whoami: dict[str, Any] | None = None
+        # What this process already read, so that the steps of one command share it; a commit to a repo,
+        # or a stale-parent retry (fresh=True), reads it again.
+        self._states: dict[tuple[str, str], RepoState] = {}
+        self._prs: dict[str, list[PullRequest]] = {}
+        self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ plumbing
     @property
@@ -220,19 +225,29 @@ class Hub:
         return user
 
     # ------------------------------------------------------------------ reading
-    def read_state(self, repo_id: str, revision: str = "main", *, with_eval_files: bool = True) -> RepoState:
+    def read_state(self, repo_id: str, revision: str = "main", *, fresh: bool = False) -> RepoState:
         """README and `.eval_results/*.yaml` at ``revision``; the commit sha pins later writes."""
+        key = (repo_id, revision)
+        with self._lock:
+            cached = None if fresh else self._states.get(key)
+        if cached is not None:
+            return cached
+        state = self._read_state(repo_id, revision)
+        with self._lock:
+            self._states[key] = state
+        return state
+
+    def _read_state(self, repo_id: str, revision: str) -> RepoState:
         info = self.call(f"reading {repo_id}@{revision}", self.api.model_info, repo_id, revision=revision)
         sha = getattr(info, "sha", None)
         pinned = sha or revision
         readme = self.read_text(repo_id, README, pinned)
         state = RepoState(repo_id=repo_id, revision=revision, sha=sha, readme=readme)
-        if with_eval_files:
-            for path, blob in self.list_eval_files(repo_id, pinned).items():
-                state.blob_ids[path] = blob
-                text = self.read_text(repo_id, path, pinned)
-                if text is not None:
-                    state.eval_files[path] = text
+        for path, blob in self.list_eval_files(repo_id, pinned).items():
+            state.blob_ids[path] = blob
+            text = self.read_text(repo_id, path, pinned)
+            if text is not None:
+                state.eval_files[path] = text
         return state
 
     def list_eval_files(self, repo_id: str, revision: str) -> dict[str, str]:
@@ -286,8 +301,12 @@ class Hub:
 
         return self.call(f"downloading {path} from {repo_id}@{revision}", download)
 
-    def open_pull_requests(self, repo_id: str) -> list[PullRequest]:
+    def open_pull_requests(self, repo_id: str, *, fresh: bool = False) -> list[PullRequest]:
         """Every open pull request (all pages), oldest first."""
+        with self._lock:
+            cached = None if fresh else self._prs.get(repo_id)
+        if cached is not None:
+            return cached
 
         def listing() -> list[Any]:
             return list(self.api.get_repo_discussions(repo_id, discussion_type="pull_request", discussion_status="open"))
@@ -305,10 +324,15 @@ class Hub:
             for d in found
             if getattr(d, "is_pull_request", True)
         ]
-        return sorted(prs, key=lambda p: p.num)
+        prs.sort(key=lambda p: p.num)
+        with self._lock:
+            self._prs[repo_id] = prs
+        return prs
 
     def load_pr_changes(self, repo_id: str, pr: PullRequest, main: RepoState) -> None:
         """Fill ``pr.state`` and what the PR changes compared with main (eval files, model-index)."""
+        if pr.state is not None:
+            return
         ref = pr.git_reference
         blobs = self.list_eval_files(repo_id, ref)
         pr.changed_eval_files = sorted(p for p, b in blobs.items() if main.blob_ids.get(p) != b)
@@ -338,6 +362,7 @@ class Hub:
         from huggingface_hub import CommitOperationAdd
 
         ops = [CommitOperationAdd(path_in_repo=p, path_or_fileobj=t.encode("utf-8")) for p, t in sorted(files.items())]
+        self.forget(repo_id)
         info = self.call(
             f"committing to {repo_id}",
             self.api.create_commit,
@@ -355,6 +380,13 @@ class Hub:
             pr_num=getattr(info, "pr_num", None),
             oid=getattr(info, "oid", None),
         )
+
+
+    def forget(self, repo_id: str) -> None:
+        """Drop what was read of ``repo_id``: it is about to change."""
+        with self._lock:
+            self._states = {k: v for k, v in self._states.items() if k[0] != repo_id}
+            self._prs.pop(repo_id, None)
 
 
 class StaleParentError(HubError):

@@ -219,7 +219,7 @@ def publish_hub(
     hub.check_write_access(repo_id, to_main=(mode == "push" and pr_num is None))
     for attempt in (1, 2):
         try:
-            return _publish_once(hub, repo_id, change, mode=mode, pr_num=pr_num, force=force)
+            return _publish_once(hub, repo_id, change, mode=mode, pr_num=pr_num, force=force, fresh=attempt > 1)
         except StaleParentError:
             if attempt == 2:
                 raise HubError(f"{repo_id} kept changing while we were writing; nothing was written",
@@ -227,19 +227,20 @@ def publish_hub(
     raise AssertionError("unreachable")
 
 
-def _publish_once(hub: Hub, repo_id: str, change: Change, *, mode: str, pr_num: int | None, force: bool) -> Outcome:
-    main = hub.read_state(repo_id)
+def _publish_once(hub: Hub, repo_id: str, change: Change, *, mode: str, pr_num: int | None, force: bool,
+                  fresh: bool) -> Outcome:
+    main = hub.read_state(repo_id, fresh=fresh)
     plan = make_plan(main, change)
     _check(plan, force, f"main of {repo_id}")
     if not plan.added:
         return Outcome("already_present", f"all results are already on main of {repo_id}; nothing written",
                        url=hub.repo_url(repo_id), already_present=plan.already_present, problems=plan.problems)
     if pr_num is not None:
-        return _commit_into_pr(hub, repo_id, change, pr_num, force)
+        return _commit_into_pr(hub, repo_id, change, pr_num, force, fresh)
 
     covered: dict[int, list[Score]] = {}
     if not force:
-        covered = _covered_by_open_prs(hub, repo_id, main, change, plan)
+        covered = _covered_by_open_prs(hub, repo_id, main, change, plan, fresh)
         covered_ids = {id(s) for scores in covered.values() for s in scores}
         remaining = [s for s in plan.added if id(s) not in covered_ids]
         if not remaining:
@@ -265,11 +266,12 @@ def _publish_once(hub: Hub, repo_id: str, change: Change, *, mode: str, pr_num: 
                    covered_by_prs=covered)
 
 
-def _covered_by_open_prs(hub: Hub, repo_id: str, main: RepoState, change: Change, plan: Plan) -> dict[int, list[Score]]:
+def _covered_by_open_prs(hub: Hub, repo_id: str, main: RepoState, change: Change, plan: Plan,
+                         fresh: bool) -> dict[int, list[Score]]:
     """Which of the plan's new results an open PR already adds (same value); a different value is a conflict."""
     covered: dict[int, list[Score]] = {}
     pending = list(plan.added)
-    for pr in hub.open_pull_requests(repo_id):
+    for pr in hub.open_pull_requests(repo_id, fresh=fresh):
         if not pending:
             break
         hub.load_pr_changes(repo_id, pr, main)
@@ -300,9 +302,9 @@ def _check_pr_conflicts(pr: PullRequest, pr_plan: Plan) -> None:
         )
 
 
-def _commit_into_pr(hub: Hub, repo_id: str, change: Change, pr_num: int, force: bool) -> Outcome:
+def _commit_into_pr(hub: Hub, repo_id: str, change: Change, pr_num: int, force: bool, fresh: bool) -> Outcome:
     ref = f"refs/pr/{pr_num}"
-    state = hub.read_state(repo_id, ref)
+    state = hub.read_state(repo_id, ref, fresh=fresh)
     plan = make_plan(state, change)
     _check(plan, force, f"PR #{pr_num}")
     if not plan.added:

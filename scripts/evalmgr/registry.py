@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from .errors import HubError, InputError
 from .scores import Score
 
 BUNDLED = Path(__file__).parent / "data" / "metric_mapping.json"
@@ -151,7 +151,11 @@ class Registry:
         """Read each dataset's ``eval.yaml`` through ``hub.read_text``; returns warnings for unreadable ones."""
         warnings = []
         for dataset_id in sorted(set(dataset_ids)):
-            text = hub.read_text(dataset_id, "eval.yaml", "main", repo_type="dataset", max_age=EVAL_YAML_MAX_AGE)
+            try:
+                text = hub.read_text(dataset_id, "eval.yaml", "main", repo_type="dataset", max_age=EVAL_YAML_MAX_AGE)
+            except HubError as exc:  # the task id stays unknown: nothing is published under a guess
+                warnings.append(f"{dataset_id}: eval.yaml could not be read ({exc.message})")
+                continue
             if text is None:
                 warnings.append(f"{dataset_id} has no eval.yaml: it is not a registered Hub benchmark")
                 continue

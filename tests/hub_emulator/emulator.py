@@ -330,6 +330,11 @@ class HubEmulator:
         with self.lock:
             self._rules.append(_Rule(method, re.compile(path_regex), count, status, headers, body))
 
+    def clear_faults(self) -> None:
+        """Drop every pending ``fail_next`` / ``before_next`` rule."""
+        with self.lock:
+            self._rules.clear()
+
     def before_next(self, method: str, path_regex: str, action: Callable[[HubEmulator], None], count: int = 1) -> None:
         """Run ``action(emulator)`` just before handling the next matching requests (e.g. a concurrent commit)."""
         with self.lock:

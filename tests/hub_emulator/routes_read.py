@@ -72,6 +72,11 @@ DATASET_EXPAND = {
 SORT_KEYS = ("trendingScore", "downloads", "likes", "createdAt", "lastModified", "id")
 
 
+def agent_harnesses(emu: HubEmulator, req: Request) -> dict[str, Any]:
+    """The agent-harness registry the client fetches (at most daily) when it may run under an AI agent."""
+    return {"standardEnvVars": ["AI_AGENT", "AGENT"], "harnesses": {}}
+
+
 def whoami(emu: HubEmulator, req: Request) -> dict[str, Any]:
     token = req.token
     if token is None:
@@ -401,6 +406,7 @@ def _id(name: str) -> str:
 
 ROUTES = [
     route("GET", r"/api/whoami-v2", whoami),
+    route("GET", r"/api/agent-harnesses", agent_harnesses),
     route("GET", r"/api/(model|dataset)s", list_repos),
     route("GET", REPO, repo_info),
     route("GET", REPO + r"/revision/([^/]+)", repo_info),
