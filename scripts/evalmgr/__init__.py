@@ -11,3 +11,13 @@ Imports here stay light: ``--help`` must not pull in huggingface_hub.
 """
 
 __version__ = "0.1.0"
+
+
+def load_dotenv_file() -> None:
+    """Read `.env` from the working directory (tokens, AA_API_KEY), never overriding the real environment."""
+    import os
+
+    if os.path.exists(".env"):
+        from dotenv import load_dotenv
+
+        load_dotenv(".env", override=False)

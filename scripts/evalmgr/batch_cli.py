@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import __version__
+from . import __version__, load_dotenv_file
 
 EPILOG = """\
 Each model goes through the same checks as `evaluation_manager.py add-eval`: a score that cannot be
@@ -55,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--benchmark is required (or --resume RUN)")
     if args.limit < 1 or args.concurrency < 1:
         parser.error("--limit and --concurrency must be at least 1")
+    load_dotenv_file()
     from .batch import PROJECT_RUNS, BatchOptions, run_batch
     from .errors import EvalManagerError
     from .render import emit_json, err, out

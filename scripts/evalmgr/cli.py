@@ -11,7 +11,7 @@ import os
 import sys
 from typing import Callable
 
-from . import __version__
+from . import __version__, load_dotenv_file
 
 WORKFLOW = """\
 safe workflow:
@@ -235,22 +235,13 @@ def cmd_get_prs(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- main
 
 
-def _load_dotenv() -> None:
-    """Read `.env` from the working directory, without overriding the real environment."""
-    if not os.path.exists(".env"):
-        return
-    from dotenv import load_dotenv
-
-    load_dotenv(".env", override=False)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
-    _load_dotenv()
+    load_dotenv_file()
     from .errors import EvalManagerError
     from .render import print_error
 

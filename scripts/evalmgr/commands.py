@@ -373,9 +373,9 @@ def publish_or_preview(args: argparse.Namespace, collected: Collected) -> tuple[
     unregistered = [s for s in collected.scores if not (s.dataset_id and s.task_id)]
     if unregistered and fmt == "eval-results":
         collected.warnings.append(
-            "not written to .eval_results/ (no registry entry): "
+            "not written to .eval_results/ (no Hub benchmark dataset and task id known): "
             + ", ".join(sorted({s.benchmark for s in unregistered}))
-            + " — add them to a --mapping file if they are Hub benchmarks"
+            + " — give --task-id, or add them to a --mapping file if they are Hub benchmarks"
         )
     change = Change(
         scores=registered if fmt == "eval-results" else collected.scores,
