@@ -11,139 +11,14 @@
 #     "zstandard>=0.22",
 # ]
 # ///
-"""Run an evaluation on Hugging Face Jobs: `uv run scripts/run_eval_job.py --help`. The work is in `evalmgr.jobs`."""
+"""Entry point: `uv run scripts/run_eval_job.py --help` (or the `run-eval-job` console command)."""
 
-from __future__ import annotations
-
-import argparse
-import shlex
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-if TYPE_CHECKING:
-    from evalmgr.hub import Hub
-    from evalmgr.jobs import Submission
-
-EPILOG = """\
-examples:
-  run_eval_job.py --model Qwen/Qwen3-8B --task gpqa_diamond --framework inspect --dry-run
-  run_eval_job.py --model Qwen/Qwen3-8B --task "gsm8k|5" --framework lighteval --limit 100 --wait
-  run_eval_job.py --model meta-llama/Llama-3.1-70B-Instruct --task mmlu_pro --framework inspect \\
-      --push-to me/eval-logs --timeout 6h
-
---hardware auto sizes the flavor from the model's safetensors metadata (parameters x bytes per
-parameter as the backend loads them):
-  need per GPU = weights x 1.2 (KV cache, activations) / GPUs + 3 GB, within 90% of GPU memory;
-  the cheapest fitting flavor of the Hub's hardware list wins. Several GPUs (tensor parallelism) only
-  with --backend vllm; CPU flavors for the transformers backends on models up to 0.5B parameters.
-
-The runner script is shipped inside the job; your token (HF_TOKEN or `hf auth login`) goes only as the
-job secret HF_TOKEN and is never printed. Without --push-to the results live only in the job's logs.
-
-exit codes: 0 submitted (or, with --wait, the job COMPLETED), 1 failure (or the job ended in ERROR,
-CANCELED or timeout), 2 usage error.
-"""
-
-
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="run_eval_job.py",
-        description="Submit an inspect-ai or lighteval evaluation to Hugging Face Jobs, on automatically sized hardware.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    p.add_argument("--model", required=True, help="Hub model id (ORG/NAME)")
-    p.add_argument("--task", required=True, help="inspect: NAME or inspect_evals/NAME; lighteval: 'task|fewshot'")
-    p.add_argument("--framework", required=True, choices=("inspect", "lighteval"))
-    p.add_argument("--backend", help="inspect: vllm (default), hf, providers; lighteval: vllm (default), accelerate")
-    p.add_argument("--hardware", default="auto", metavar="auto|FLAVOR", help="Jobs flavor, or auto (default)")
-    p.add_argument("--timeout", default="2h", help="job time limit, e.g. 90m, 2h, 1d (default: 2h)")
-    p.add_argument("--namespace", help="user or org that runs (and pays for) the job (default: the token's user)")
-    p.add_argument("--limit", type=int, metavar="N", help="evaluate only the first N samples (a partial run)")
-    p.add_argument("--push-to", metavar="REPO", help="upload the logs/results to this Hub dataset repo")
-    mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--detach", action="store_true", help="print the job id and URL and return (default)")
-    mode.add_argument("--wait", action="store_true", help="follow status and logs; exit with the job's result")
-    p.add_argument("--dry-run", action="store_true", help="size the hardware and show the job; submit nothing")
-    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
-    return p
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    from evalmgr import load_dotenv_file
-    from evalmgr.errors import EvalManagerError
-
-    load_dotenv_file()
-    from evalmgr.render import print_error
-
-    try:
-        return run(args)
-    except EvalManagerError as exc:
-        return print_error(exc, args.format)
-    except KeyboardInterrupt:
-        print("interrupted (a submitted job keeps running: `hf jobs cancel NAMESPACE/JOB_ID` stops it)",
-              file=sys.stderr)
-        return 130
-
-
-def run(args: argparse.Namespace) -> int:
-    """Size, show, then submit (and follow) the job; ``--dry-run`` stops after showing it."""
-    from evalmgr import jobs
-    from evalmgr.hub import Hub
-    from evalmgr.render import emit_json, err, out
-
-    opts = jobs.JobOptions(
-        model=args.model, task=args.task, framework=args.framework, backend=args.backend or "vllm",
-        hardware=args.hardware, timeout=args.timeout, namespace=args.namespace, limit=args.limit,
-        push_to=args.push_to,
-    )
-    jobs.check_options(opts)
-    hub = Hub()
-    choice = jobs.plan_hardware(hub, opts, jobs.list_flavors(hub))
-    sub = jobs.build_submission(opts, choice)
-    no_push = ("no --push-to: the results will only be in the job's logs (add --push-to USER/REPO to keep them as "
-               "evidence for published scores)")
-    notes = choice.warnings + ([] if opts.push_to else [no_push])
-    say = out if args.format == "text" else err  # JSON mode: one document on stdout, everything else on stderr
-    for note in notes:
-        err(f"warning: {note}")
-    say(f"hardware: {choice.reason}")
-    say(f"runner: {sub.runner} {shlex.join(sub.runner_args)}")
-    result = {"dry_run": args.dry_run, "hardware": choice.to_json(), "job": sub.to_json(), "warnings": notes}
-    code = 0
-    if args.dry_run:
-        say(f"dry run: would submit to {opts.namespace or 'your namespace'} on {sub.flavor}, "
-            f"timeout {sub.timeout_seconds} s; nothing submitted")
-    else:
-        code = submit(hub, sub, opts.namespace, args.wait, say, result["job"])
-    if args.format == "json":
-        emit_json(result)
-    return code
-
-
-def submit(hub: Hub, sub: Submission, namespace: str | None, wait: bool, say: Callable[[str], None], record: dict) -> int:
-    """Submit; with ``wait``, stream the logs and return the job's result (0 COMPLETED, 1 otherwise)."""
-    from evalmgr import jobs
-
-    namespace = jobs.job_namespace(hub, namespace)
-    info = jobs.submit(hub, sub, namespace)
-    record.update(id=info.id, url=info.url, namespace=namespace)
-    say(f"job {info.id} submitted: {info.url}")
-    if not wait:
-        say(f"follow: hf jobs logs -f {namespace}/{info.id}    cancel: hf jobs cancel {namespace}/{info.id}")
-        return 0
-    jobs.stream_logs(hub, info.id, namespace, say)
-    final = jobs.wait_for_end(hub, info.id, namespace)
-    stage, message = jobs.stage_of(final), final.status.message
-    record.update(stage=stage, message=message)
-    say(f"job {info.id} finished: {stage}" + (f" ({message})" if message else ""))
-    return 0 if stage == "COMPLETED" else 1
-
+from evalmgr.jobs_cli import main  # noqa: E402
 
 if __name__ == "__main__":
     sys.exit(main())

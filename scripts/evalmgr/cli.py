@@ -7,7 +7,6 @@ command imports what it needs when it runs.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import Callable
 
