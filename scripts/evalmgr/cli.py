@@ -78,14 +78,14 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         return p
 
-    p = add("inspect-tables", cmd_inspect_tables, "list the card's tables, layouts and model columns",
+    p = add("inspect-tables", _reporting("inspect_tables", "print_tables"), "list the card's tables, layouts and model columns",
             "Step 1. Number every table of the card (markdown and HTML, 1-based), show its section, layout, "
             "columns (the model's marked) and sample rows, and print the extract-readme command to run next.")
     _add_input_options(p)
     p.add_argument("--model-name-override", metavar="TEXT", help="the model's header as printed, if not the repo name")
     _add_output_options(p, ("text", "json"))
 
-    p = add("extract-readme", cmd_extract_readme, "extract the model's scores from the card's tables",
+    p = add("extract-readme", _publishing("extract_readme"), "extract the model's scores from the card's tables",
             "Step 2. Read the model's scores from the card's evaluation tables, map them to Hub benchmarks and "
             "preview the result files. Without --table the tool chooses the table and refuses ambiguous values.")
     _add_input_options(p)
@@ -98,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_options(p, ("eval-results", "model-index", "json"))
     _add_publish_options(p)
 
-    p = add("add-eval", cmd_add_eval, "add one benchmark result (from the card, AA, a paper, or a given value)",
+    p = add("add-eval", _publishing("add_eval"), "add one benchmark result (from the card, AA, a paper, or a given value)",
             "Add one benchmark: looked up in the chosen source with the same strictness as extract-readme, "
             "or given explicitly with --value. Previews unless --apply/--create-pr/--pr.")
     _add_input_options(p)
@@ -118,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_options(p, ("eval-results", "model-index", "json"))
     _add_publish_options(p)
 
-    p = add("import-aa", cmd_import_aa, "import scores from Artificial Analysis",
+    p = add("import-aa", _publishing("import_aa"), "import scores from Artificial Analysis",
             "Read a model's benchmark scores from the Artificial Analysis API (key in AA_API_KEY), convert "
             "fractions to percentages and map them to Hub benchmarks. Composite indexes are never written.")
     _add_input_options(p, readme=False)
@@ -128,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_options(p, ("eval-results", "model-index", "json"))
     _add_publish_options(p)
 
-    p = add("extract-paper", cmd_extract_paper, "show candidate scores from the model's papers",
+    p = add("extract-paper", _reporting("extract_paper", "print_paper_candidates"), "show candidate scores from the model's papers",
             "Find the model's papers (arxiv tags and links in the card), read them and show candidate scores "
             "with the page or table they come from. Publish with add-eval --source paper.")
     _add_input_options(p)
@@ -137,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model-name-override", metavar="TEXT", help="the model's name as printed in the paper")
     _add_output_options(p, ("text", "json"))
 
-    p = add("import-logs", cmd_import_logs, "import scores from our own inspect-ai / lighteval logs",
+    p = add("import-logs", _publishing("import_logs"), "import scores from our own inspect-ai / lighteval logs",
             "Read inspect-ai .eval/.json logs and lighteval results JSON, map tasks to Hub benchmarks and "
             "preview entries dated from the run. Partial runs (--limit) are refused without --force.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="log files or folders")
@@ -147,20 +147,20 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_options(p, ("eval-results", "model-index", "json"))
     _add_publish_options(p)
 
-    p = add("show", cmd_show, "list results already published (main, open PRs, model-index)",
+    p = add("show", _reporting("show", "print_show"), "list results already published (main, open PRs, model-index)",
             "List the results in .eval_results/ on main and in open pull requests (marked), and in the "
             "README model-index.")
     _add_input_options(p)
     _add_output_options(p, ("text", "json"))
 
-    p = add("validate", cmd_validate, "validate .eval_results files and model-index",
+    p = add("validate", _reporting("validate", "print_problems"), "validate .eval_results files and model-index",
             "Check .eval_results/*.yaml and the README model-index: schema, values, known benchmarks and task "
             "ids. Lists every problem with its location; exit 1 when invalid.")
     p.add_argument("paths", nargs="*", metavar="PATH", help=".eval_results YAML files or README.md files")
     _add_input_options(p, readme=False)
     _add_output_options(p, ("text", "json"))
 
-    p = add("get-prs", cmd_get_prs, "list open pull requests and which touch evaluation results",
+    p = add("get-prs", _reporting("get_prs", "print_prs"), "list open pull requests and which touch evaluation results",
             "Step 3 before publishing: list the repo's open pull requests (all pages) and which of them add "
             ".eval_results/ files or model-index entries, and for which benchmarks.")
     p.add_argument("--repo-id", required=True, metavar="ORG/NAME")
@@ -169,66 +169,29 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # --------------------------------------------------------------------------- commands
-# Each command composes library calls from `evalmgr.commands`; output goes through `evalmgr.render`.
+# A subcommand is a function of `evalmgr.commands` plus a printer; both are imported when it runs.
 
 
-def cmd_inspect_tables(args: argparse.Namespace) -> int:
-    from .commands import inspect_tables
-    from .render import print_tables
+def _publishing(collect: str) -> Callable[[argparse.Namespace], int]:
+    """A command that collects scores with `commands.<collect>`, then previews or publishes them."""
 
-    return print_tables(inspect_tables(args), args.format)
+    def run(args: argparse.Namespace) -> int:
+        from . import commands
 
+        return commands.finish(args, getattr(commands, collect)(args))
 
-def cmd_extract_readme(args: argparse.Namespace) -> int:
-    from .commands import extract_readme, finish
-
-    return finish(args, extract_readme(args))
+    return run
 
 
-def cmd_add_eval(args: argparse.Namespace) -> int:
-    from .commands import add_eval, finish
+def _reporting(compute: str, printer: str) -> Callable[[argparse.Namespace], int]:
+    """A command that computes a report with `commands.<compute>` and prints it with `render.<printer>`."""
 
-    return finish(args, add_eval(args))
+    def run(args: argparse.Namespace) -> int:
+        from . import commands, render
 
+        return getattr(render, printer)(getattr(commands, compute)(args), args.format)
 
-def cmd_import_aa(args: argparse.Namespace) -> int:
-    from .commands import finish, import_aa
-
-    return finish(args, import_aa(args))
-
-
-def cmd_extract_paper(args: argparse.Namespace) -> int:
-    from .commands import extract_paper
-    from .render import print_paper_candidates
-
-    return print_paper_candidates(extract_paper(args), args.format)
-
-
-def cmd_import_logs(args: argparse.Namespace) -> int:
-    from .commands import finish, import_logs
-
-    return finish(args, import_logs(args))
-
-
-def cmd_show(args: argparse.Namespace) -> int:
-    from .commands import show
-    from .render import print_show
-
-    return print_show(show(args), args.format)
-
-
-def cmd_validate(args: argparse.Namespace) -> int:
-    from .commands import validate
-    from .render import print_problems
-
-    return print_problems(validate(args), args.format)
-
-
-def cmd_get_prs(args: argparse.Namespace) -> int:
-    from .commands import get_prs
-    from .render import print_prs
-
-    return print_prs(get_prs(args), args.format)
+    return run
 
 
 # --------------------------------------------------------------------------- main
