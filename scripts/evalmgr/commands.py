@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -213,7 +213,7 @@ def add_eval(args: argparse.Namespace) -> Collected:
         hits = [s for s in hits if s.task_id == args.task_id]
     if args.notes is not None:
         for s in hits:
-            s.notes = args.notes
+            s.notes = s.variant = args.notes
     distinct = {(s.task_id, s.notes, s.value) for s in hits}
     refused = [r for r in collected.refused if _is_benchmark(reg, Score(r.split(": ", 1)[0], 0.0), [args.benchmark])]
     if not hits and refused:
@@ -251,8 +251,9 @@ def _given_value(args: argparse.Namespace, reg: Any, match: Any) -> Collected:
         score.benchmark_key = match.benchmark.key
         score.dataset_id = match.benchmark.dataset_id
         score.task_id = args.task_id or match.benchmark.task_id
-        score.notes = args.notes if args.notes is not None else match.notes
+        score.notes = score.variant = args.notes if args.notes is not None else match.notes
     else:
+        score.variant = args.notes
         score.dataset_id, score.task_id = args.dataset_id, args.task_id
     default = Provenance(kind=args.source, url=f"https://huggingface.co/{args.repo_id}" if args.repo_id else None,
                          name="Model card" if args.source == "model_card" else None)
@@ -321,23 +322,29 @@ def import_logs(args: argparse.Namespace) -> Collected:
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise InputError(f"no such log file or folder: {', '.join(missing)}")
-    url = args.logs_url
-    if args.upload_logs_to:
-        if not (args.apply or args.create_pr or args.pr):
-            raise UsageError("--upload-logs-to uploads: add --apply or --create-pr (or preview without it)")
-        url = upload_logs(hub_for(args), args.upload_logs_to, paths)
-    report = scores_from_logs(paths, logs_url=url)
+    publishing = args.apply or args.create_pr or args.pr is not None
+    if args.upload_logs_to and not publishing:
+        raise UsageError("--upload-logs-to uploads the logs: add --apply or --create-pr (or preview without it)")
     reg = registry(args)
-    reg.annotate(report.scores)
-    warnings = list(report.warnings)
-    partial = [s for s in report.scores if getattr(s, "partial", False) or "partial" in (s.notes or "")]
-    if partial and (args.apply or args.create_pr or args.pr) and not args.force:
+    found = scores_from_logs(paths, logs_url=args.logs_url, registry=reg)
+    scores = [f.score for f in found]
+    resolve_task_ids(args, reg, scores)
+    partial = [f for f in found if f.partial]
+    if partial and publishing and not args.force:
         raise EvalManagerError(
             f"{len(partial)} result(s) come from partial runs (--limit / --max-samples): "
-            + ", ".join(f"{s.benchmark} ({s.notes})" for s in partial),
+            + ", ".join(f"{f.task} ({f.samples} of {f.total_samples or '?'} samples)" for f in partial),
             "a partial run is not the benchmark score: run the full set, or --force to publish it marked partial",
         )
-    return Collected(args.repo_id, report.scores, warnings)
+    url = args.logs_url
+    if args.upload_logs_to:  # only now: nothing is uploaded for a refused change
+        url = upload_logs(hub_for(args), args.upload_logs_to, paths)
+        for s in scores:
+            s.provenance = replace(s.provenance, url=url) if s.provenance else Provenance(kind="logs", url=url)
+    warnings = [w for s in scores for w in s.warnings]
+    if not url:
+        warnings.append("no --logs-url or --upload-logs-to: the entries will have no source link to the logs")
+    return Collected(args.repo_id, scores, warnings)
 
 
 def upload_logs(hub: Hub, repo_id: str, paths: list[Path]) -> str:

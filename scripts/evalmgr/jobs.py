@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     from .hub import Hub
 
-SCRIPTS = Path(__file__).resolve().parents[1]
+SCRIPTS = Path(__file__).resolve().parent / "data" / "runners"  # links to scripts/*_uv.py, copied into wheels
 IMAGE = "ghcr.io/astral-sh/uv:python3.12-bookworm"
 HEADROOM = 1.2  # KV cache and activations, proportional to the weights
 OVERHEAD_GB = 3.0  # per device: CUDA context, CUDA graphs, framework buffers

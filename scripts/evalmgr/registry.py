@@ -194,6 +194,7 @@ class Registry:
             bench = found.benchmark
             score.benchmark_key, score.dataset_id, score.task_id = bench.key, bench.dataset_id, bench.task_id
             score.notes = _join_notes(score.notes, found.notes)
+            score.variant = _join_notes(score.variant, found.notes)
             if bench.dataset_id and not bench.task_id:
                 score.warnings.append(
                     f"{bench.name}: the task id of {bench.dataset_id} is not known offline; "

@@ -94,7 +94,8 @@ def eval_results_path(item: Item, registry: Registry | None = None) -> str:
     """``.eval_results/<stem>[_<notes slug>].yaml``: one file per benchmark and variant."""
     bench = benchmark_of(item, registry)
     stem = bench.file_stem if bench else slug((item.dataset_id or "").split("/")[-1]) or "results"
-    notes = _clean_notes(item.notes)
+    # A Score names its file by its variant (tools, thinking, shots), not by run details in its notes.
+    notes = _clean_notes(item.variant if isinstance(item, Score) else item.notes)
     name = f"{stem}_{slug(notes)}" if notes else stem
     return f"{EVAL_DIR}/{name}.yaml"
 

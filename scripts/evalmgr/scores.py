@@ -29,7 +29,8 @@ class Score:
     setting: str | None = None
     table: int | None = None  # 1-based table number for card/paper sources
     location: str | None = None  # human-readable: "table 3, row 'MMLU', column 'Foo-7B'"
-    notes: str | None = None  # setup qualifiers that change the benchmark's standard setup
+    notes: str | None = None  # what the entry's `notes` will say (setup qualifiers, run details)
+    variant: str | None = None  # the setup qualifiers alone (tools, thinking, shots): a separate result and file
     date: str | None = None  # ISO date of the run when the source knows it
     provenance: Provenance | None = None
     warnings: list[str] = field(default_factory=list)

@@ -1,0 +1,1 @@
+../../../inspect_eval_uv.py

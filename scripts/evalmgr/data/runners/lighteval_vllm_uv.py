@@ -1,0 +1,1 @@
+../../../lighteval_vllm_uv.py

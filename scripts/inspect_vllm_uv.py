@@ -1,0 +1,223 @@
+# /// script
+# requires-python = ">=3.10"
+# dependencies = [
+#     "inspect-ai==0.3.285",
+#     "inspect-evals==0.26.0",
+#     "huggingface_hub==2.4.0",
+#     "transformers==5.23.0",
+#     "accelerate==1.15.0",
+#     "torch==2.13.0",
+#     "vllm==0.29.0 ; sys_platform == 'linux' and platform_machine == 'x86_64'",
+# ]
+# ///
+"""Run an inspect-ai task on open weights, with vLLM (GPU) or transformers (any machine).
+
+    uv run scripts/inspect_vllm_uv.py --model Qwen/Qwen3-0.6B --task inspect_evals/gsm8k --backend vllm \\
+        --tensor-parallel-size 1 --gpu-memory-utilization 0.9 --limit 50
+    uv run scripts/inspect_vllm_uv.py --model ./my-model --task tasks.py@my_task --backend hf --device cpu
+
+Tasks: an inspect_evals name (``inspect_evals/gpqa_diamond``, or just ``gpqa_diamond``) or a local task file
+(``path/to/file.py@task_name``). Unknown tasks fail before any model is loaded (exit 2) with close names.
+Logs (``.eval`` files) go to ``--log-dir``; ``--push-to USER/REPO`` uploads them to a Hub dataset repo
+(token from ``HF_TOKEN``). The last output line is ``EVAL_SUMMARY {json}`` for tools.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import difflib
+import json
+import os
+import sys
+from pathlib import Path
+
+SUMMARY_MARK = "EVAL_SUMMARY"
+VLLM_ONLY = ("tensor_parallel_size", "gpu_memory_utilization", "max_model_len")
+
+
+class UsageProblem(Exception):
+    """A wrong command line: reported with exit code 2."""
+
+
+def parse_model_arg(text: str) -> tuple[str, object]:
+    """``key=value`` with the value typed like inspect's ``-M`` (true/false, ints, floats, else text)."""
+    key, sep, raw = text.partition("=")
+    if not sep or not key:
+        raise UsageProblem(f"-M {text!r}: expected key=value")
+    lowered = raw.lower()
+    if lowered in ("true", "false"):
+        return key, lowered == "true"
+    for kind in (int, float):
+        try:
+            return key, kind(raw)
+        except ValueError:
+            pass
+    return key, raw
+
+
+def model_args(args: argparse.Namespace) -> dict[str, object]:
+    """The provider's model args: named options first, then ``-M`` pairs (which win)."""
+    named = {
+        "tensor_parallel_size": args.tensor_parallel_size,
+        "gpu_memory_utilization": args.gpu_memory_utilization,
+        "max_model_len": args.max_model_len,
+        "dtype": args.dtype,
+        "device": args.device,
+        "trust_remote_code": True if args.trust_remote_code else None,
+    }
+    result = {k: v for k, v in named.items() if v is not None}
+    result.update(dict(parse_model_arg(m) for m in args.model_arg))
+    if args.backend == "hf":
+        wrong = sorted(set(result) & set(VLLM_ONLY))
+        if wrong:
+            raise UsageProblem(f"{', '.join(wrong)} only apply to --backend vllm")
+        if args.temperature == 0:
+            result.setdefault("do_sample", False)  # greedy: transformers samples unless told otherwise
+    return result
+
+
+def file_tasks(path: Path) -> list[str]:
+    """Names of the ``@task`` functions a task file defines (read without importing it)."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    names = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            for deco in node.decorator_list:
+                target = deco.func if isinstance(deco, ast.Call) else deco
+                if getattr(target, "id", getattr(target, "attr", None)) == "task":
+                    names.append(node.name)
+    return names
+
+
+def registry_tasks() -> list[str]:
+    """Every task name the installed inspect packages register (inspect_evals included)."""
+    from inspect_ai._util.entrypoints import ensure_entry_points
+    from inspect_ai._util.registry import registry_find, registry_info
+
+    ensure_entry_points()
+    return sorted(registry_info(t).name for t in registry_find(lambda info: info.type == "task"))
+
+
+def resolve_task(spec: str) -> str:
+    """The task as inspect will load it, or UsageProblem naming close candidates."""
+    file_part, _, name = spec.partition("@")
+    if file_part.endswith(".py"):
+        path = Path(file_part)
+        if not path.is_file():
+            raise UsageProblem(f"task file {file_part} does not exist")
+        names = file_tasks(path)
+        if name and name not in names or not names:
+            close = difflib.get_close_matches(name, names, n=5, cutoff=0.3) or names
+            raise UsageProblem(f"task {name!r} is not defined in {file_part}; tasks there: {', '.join(close) or 'none'}")
+        return f"{path.resolve()}@{name}" if name else str(path.resolve())
+    known = registry_tasks()
+    for candidate in (spec, f"inspect_evals/{spec}"):
+        if candidate in known:
+            return candidate
+    close = difflib.get_close_matches(spec, known, n=8, cutoff=0.5)
+    close += [k for k in known if spec.lower() in k.lower() and k not in close][:8 - len(close)]
+    raise UsageProblem(f"unknown inspect task {spec!r}; close names: {', '.join(close) or 'none'}")
+
+
+def summarize(log) -> dict:
+    """Task, status, sample counts and every metric of one inspect EvalLog."""
+    results = log.results
+    metrics = {}
+    for score in results.scores if results else []:
+        for metric in score.metrics.values():
+            metrics[f"{score.name}/{metric.name}"] = metric.value
+    return {
+        "task": log.eval.task, "status": log.status, "model": log.eval.model, "log": str(log.location),
+        "samples": results.completed_samples if results else 0,
+        "dataset_samples": log.eval.dataset.samples, "limit": log.eval.config.limit, "metrics": metrics,
+    }
+
+
+def push_logs(paths: list[str], repo: str) -> list[str]:
+    """Upload log files to the Hub dataset repo ``repo`` under ``logs/``; returns their URLs."""
+    from huggingface_hub import HfApi, constants
+
+    api = HfApi(token=os.environ.get("HF_TOKEN") or None)
+    api.create_repo(repo, repo_type="dataset", exist_ok=True)
+    urls = []
+    for path in paths:
+        target = f"logs/{Path(path).name}"
+        api.upload_file(path_or_fileobj=path, path_in_repo=target, repo_id=repo, repo_type="dataset",
+                        commit_message=f"Add evaluation log {Path(path).name}")
+        urls.append(f"{constants.ENDPOINT}/datasets/{repo}/blob/main/{target}")
+    return urls
+
+
+def run(plan: dict, push_to: str | None) -> int:
+    """Run the planned eval, print each task's metrics and log path, upload the logs if asked."""
+    from inspect_ai import eval as inspect_eval
+
+    logs = inspect_eval(plan.pop("task"), model=plan.pop("model"), **{k: v for k, v in plan.items() if v is not None})
+    summaries = [summarize(log) for log in logs]
+    for s in summaries:
+        print(f"{s['task']}: {s['status']}, {s['samples']} samples, "
+              + ", ".join(f"{k}={v:.4g}" for k, v in s["metrics"].items()))
+        print(f"Log: {s['log']}")
+    try:
+        pushed = push_logs([s["log"] for s in summaries], push_to) if push_to else []
+    except Exception as exc:  # the Hub client raises many kinds; the logs stay on disk either way
+        print(f"error: uploading the logs to {push_to} failed: {exc}\n  hint: check HF_TOKEN (a write token) "
+              "and the repo name; the logs above are kept", file=sys.stderr)
+        return 1
+    for url in pushed:
+        print(f"Uploaded: {url}")
+    print(SUMMARY_MARK, json.dumps({"framework": "inspect-ai", "runs": summaries, "uploaded": pushed}))
+    return 0 if all(s["status"] == "success" for s in summaries) else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    parser.add_argument("--model", required=True, help="Hub model id or local folder")
+    parser.add_argument("--task", required=True, help="inspect_evals/NAME, NAME, or FILE.py@NAME")
+    parser.add_argument("--backend", choices=("vllm", "hf"), default="vllm", help="vllm (GPU) or hf (transformers)")
+    parser.add_argument("--limit", type=int, help="evaluate only the first N samples (a partial run)")
+    parser.add_argument("--tensor-parallel-size", type=int, help="vLLM: GPUs to shard the model over")
+    parser.add_argument("--gpu-memory-utilization", type=float, help="vLLM: fraction of GPU memory to use")
+    parser.add_argument("--max-model-len", type=int, help="vLLM: context length to allocate")
+    parser.add_argument("--dtype", help="weights dtype, e.g. bfloat16, float16, auto")
+    parser.add_argument("--device", help="hf: cpu, cuda:0, mps; vllm: CUDA device list such as 0,1")
+    parser.add_argument("--trust-remote-code", action="store_true", help="allow the repo's own model code")
+    parser.add_argument("-M", "--model-arg", action="append", default=[], metavar="KEY=VALUE",
+                        help="any other provider model arg (repeatable)")
+    parser.add_argument("--temperature", type=float, default=0.0, help="0 = greedy (default)")
+    parser.add_argument("--max-tokens", type=int, help="maximum tokens per generation")
+    parser.add_argument("--max-connections", type=int, help="concurrent requests to the model")
+    parser.add_argument("--seed", type=int, help="generation seed")
+    parser.add_argument("--log-dir", default="logs", help="where the .eval logs go (default ./logs)")
+    parser.add_argument("--push-to", metavar="REPO", help="upload the logs to this Hub dataset repo")
+    parser.add_argument("--dry-run", action="store_true", help="check and print the planned run, do not run it")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        task = resolve_task(args.task)
+        plan = {"task": task, "model": f"{args.backend}/{args.model}", "model_args": model_args(args),
+                "limit": args.limit, "log_dir": str(Path(args.log_dir).resolve()), "temperature": args.temperature,
+                "max_tokens": args.max_tokens, "max_connections": args.max_connections, "seed": args.seed}
+    except UsageProblem as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.backend == "vllm" and not args.dry_run:
+        try:
+            import vllm  # noqa: F401
+        except ImportError:
+            print("error: vLLM is not installed here (it needs Linux x86-64 with a CUDA GPU);"
+                  " use --backend hf on this machine", file=sys.stderr)
+            return 2
+    if args.dry_run:
+        print(json.dumps(plan, indent=2))
+        return 0
+    return run(plan, args.push_to)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,195 @@
+"""The runner scripts, run for real through ``uv run`` on a tiny local model, offline.
+
+The tiny models answer every prompt with one fixed text ("ANSWER: A" or "ANSWER: 12"), so each score is known
+by construction from the tiny datasets in ``tests/runners/data``: multiple choice golds A, A, B, A, C; math
+golds 12, 9, 12, 7. The logs the runs write are then read back with ``evalmgr.sources.eval_logs``.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from cli_support import run_cli
+from evalmgr.sources.eval_logs import scores_from_logs
+from runners.uv_runner import cpu_copy, run_script
+
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(shutil.which("uv") is None, reason="uv is not installed")]
+
+ROOT = Path(__file__).resolve().parents[1]
+RUNNERS = Path(__file__).parent / "runners"
+INSPECT_TASKS = RUNNERS / "inspect_tasks.py"
+LIGHTEVAL_TASKS = RUNNERS / "lighteval_tasks.py"
+
+
+def summary(output: str) -> dict:
+    """The runner's last ``EVAL_SUMMARY {json}`` line."""
+    lines = [line for line in output.splitlines() if line.startswith("EVAL_SUMMARY ")]
+    assert lines, output[-3000:]
+    return json.loads(lines[-1].removeprefix("EVAL_SUMMARY "))
+
+
+def ok(result) -> str:
+    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+    return result.stdout
+
+
+def run_dates() -> set[str]:
+    """Today's date in UTC, and yesterday's when a run straddles midnight."""
+    now = datetime.now(timezone.utc)
+    return {now.date().isoformat(), (now - timedelta(minutes=30)).date().isoformat()}
+
+
+@pytest.fixture(scope="session")
+def work(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("runners")
+
+
+@pytest.fixture(scope="session")
+def scripts(work: Path) -> dict[str, Path]:
+    """CPU copies of the runner scripts and the model builder."""
+    folder = work / "scripts"
+    return {
+        "inspect": cpu_copy(ROOT / "scripts" / "inspect_vllm_uv.py", folder),
+        "lighteval": cpu_copy(ROOT / "scripts" / "lighteval_vllm_uv.py", folder),
+        "build": cpu_copy(RUNNERS / "build_tiny_model.py", folder),
+    }
+
+
+@pytest.fixture(scope="session")
+def models(work: Path, scripts: dict[str, Path]) -> dict[str, Path]:
+    """Two tiny models (built once per session): one always answers 'ANSWER: A', one 'ANSWER: 12'."""
+    built = {}
+    for name, reply in (("tiny-mc", "ANSWER: A"), ("tiny-math", "ANSWER: 12")):
+        out = work / "models" / name
+        result = run_script(scripts["build"], [str(out), "--reply", reply, "--check"], cwd=work)
+        assert json.loads(ok(result).strip().splitlines()[-1])["generated"] == reply
+        assert sum(f.stat().st_size for f in out.iterdir()) < 1_000_000
+        built[name] = out
+    return built
+
+
+def test_inspect_hf_full_run_scores_and_pushes_logs(work, scripts, models, hub) -> None:
+    hub.add_user("alice", token="hf_alice")
+    logs = work / "inspect-mc"
+    result = run_script(scripts["inspect"], [
+        "--backend", "hf", "--model", str(models["tiny-mc"]), "--task", f"{INSPECT_TASKS}@tiny_mc",
+        "--device", "cpu", "--log-dir", str(logs), "--push-to", "alice/eval-logs",
+    ], cwd=work, extra_env={"HF_HUB_OFFLINE": "0", "HF_TOKEN": "hf_alice"})
+    out = ok(result)
+    run = summary(out)["runs"][0]
+    assert run["status"] == "success" and run["samples"] == 5
+    assert run["metrics"]["choice/accuracy"] == pytest.approx(0.6)
+    log = Path(run["log"])
+    assert log.parent == logs and log.suffix == ".eval" and f"Log: {log}" in out
+    uploaded = hub.files("alice/eval-logs", repo_type="dataset")
+    assert uploaded[f"logs/{log.name}"] == log.read_bytes()
+    assert "hf_alice" not in result.stdout + result.stderr
+
+    (item,) = scores_from_logs([logs], logs_url="https://huggingface.co/datasets/alice/eval-logs")
+    assert (item.framework, item.task, item.metric, item.partial) == ("inspect-ai", "tiny_mc", "accuracy", False)
+    assert (item.samples, item.total_samples) == (5, 5)
+    assert item.score.value == 60.0 and item.score.date in run_dates()
+    assert item.score.notes.startswith("inspect-ai 0.3.285 (own evaluation run)")
+    assert "do_sample=False" in item.score.notes and "partial" not in item.score.notes
+    assert item.score.provenance.url == "https://huggingface.co/datasets/alice/eval-logs"
+    assert item.score.benchmark_key is None  # a local task file is never a registered benchmark
+
+    # The same log through the CLI: shown with its value and date, never written under a guessed dataset.
+    cli = run_cli("import-logs", str(logs), "--repo-id", "alice/tiny-mc", "--format", "json")
+    assert cli.code == 0, cli.err
+    (row,) = cli.json()["results"]
+    assert (row["value"], row["dataset_id"], row["date"]) == (60.0, None, item.score.date)
+    assert cli.json()["publish"]["files"] == []
+
+
+def test_inspect_hf_limited_run_is_partial(work, scripts, models) -> None:
+    logs = work / "inspect-math"
+    result = run_script(scripts["inspect"], [
+        "--backend", "hf", "--model", str(models["tiny-math"]), "--task", f"{INSPECT_TASKS}@tiny_math",
+        "--limit", "3", "--log-dir", str(logs),
+    ], cwd=work)
+    run = summary(ok(result))["runs"][0]
+    assert run["samples"] == 3 and run["limit"] == 3 and run["dataset_samples"] == 4
+    assert run["metrics"]["match/accuracy"] == pytest.approx(2 / 3)
+
+    (item,) = scores_from_logs([Path(run["log"])])
+    assert item.partial is True and item.score.value == 66.67
+    assert "partial run: 3 of 4 samples (--limit)" in item.score.notes
+
+
+def test_inspect_unknown_task_fails_fast_with_close_names(work, scripts) -> None:
+    result = run_script(scripts["inspect"], ["--backend", "hf", "--model", "nobody/none", "--task", "gpqa_diamnd"],
+                        cwd=work)
+    assert result.returncode == 2
+    assert "unknown inspect task 'gpqa_diamnd'" in result.stderr and "inspect_evals/gpqa_diamond" in result.stderr
+    result = run_script(scripts["inspect"], ["--backend", "hf", "--model", "m", "--task", f"{INSPECT_TASKS}@tiny_mx"],
+                        cwd=work)
+    assert result.returncode == 2 and "tiny_mc" in result.stderr
+
+
+def test_inspect_vllm_model_args_reach_the_provider(work, scripts) -> None:
+    result = run_script(scripts["inspect"], [
+        "--model", "Qwen/Qwen3-0.6B", "--task", "gsm8k", "--backend", "vllm", "--tensor-parallel-size", "2",
+        "--gpu-memory-utilization", "0.85", "--dtype", "bfloat16", "--trust-remote-code", "-M", "max_num_seqs=64",
+        "--dry-run",
+    ], cwd=work)
+    plan = json.loads(ok(result))
+    assert plan["task"] == "inspect_evals/gsm8k" and plan["model"] == "vllm/Qwen/Qwen3-0.6B"
+    assert plan["model_args"] == {"tensor_parallel_size": 2, "gpu_memory_utilization": 0.85, "dtype": "bfloat16",
+                                  "trust_remote_code": True, "max_num_seqs": 64}
+    result = run_script(scripts["inspect"], ["--model", "m", "--task", "gsm8k", "--backend", "hf",
+                                             "--tensor-parallel-size", "2", "--dry-run"], cwd=work)
+    assert result.returncode == 2 and "only apply to --backend vllm" in result.stderr
+
+
+def test_lighteval_accelerate_run_with_max_samples(work, scripts, models) -> None:
+    out_dir = work / "lighteval"
+    result = run_script(scripts["lighteval"], [
+        "--backend", "accelerate", "--model", str(models["tiny-mc"]), "--tasks", "tiny_mc|0,tiny_math|0",
+        "--custom-tasks", str(LIGHTEVAL_TASKS), "--model-args", "device=cpu", "--max-samples", "4",
+        "--use-chat-template", "--output-dir", str(out_dir),
+    ], cwd=work)
+    run = summary(ok(result))["runs"][0]
+    # lighteval 0.13 shuffles the docs with random.Random(42) and keeps the first --max-samples of them
+    order = list(range(5))
+    random.Random(42).shuffle(order)
+    expected = sum("AABAC"[i] == "A" for i in order[:4]) / 4
+    assert run["metrics"]["tiny_mc|0"]["em"] == pytest.approx(expected)
+    assert run["metrics"]["tiny_math|0"]["em"] == 0.0
+    results = Path(run["results"])
+    assert results.is_relative_to(out_dir) and results.name.startswith("results_")
+    assert not any(p.name != "tiny_model.json" and p.suffix not in (".json", ".safetensors", ".jinja")
+                   for p in models["tiny-mc"].rglob("*")), "lighteval wrote its cache into the model folder"
+
+    items = {i.task: i for i in scores_from_logs([out_dir])}
+    assert set(items) == {"tiny_mc", "tiny_math"}
+    mc = items["tiny_mc"]
+    assert (mc.framework, mc.metric, mc.partial, mc.samples) == ("lighteval", "em", True, 4)
+    assert mc.score.value == expected * 100 and mc.score.setting == "0-shot" and mc.score.date in run_dates()
+    assert "partial run: at most 4 samples (--max-samples)" in mc.score.notes
+    assert "override_chat_template=True" in mc.score.notes
+
+
+def test_lighteval_unknown_task_fails_fast(work, scripts) -> None:
+    result = run_script(scripts["lighteval"], ["--backend", "accelerate", "--model", "m", "--tasks", "gpqa:diamnd|0"],
+                        cwd=work)
+    assert result.returncode == 2
+    assert "unknown lighteval task 'gpqa:diamnd'" in result.stderr and "gpqa:diamond" in result.stderr
+
+
+def test_inspect_eval_checks_provider_and_task_before_any_request(work) -> None:
+    """inspect_eval_uv.py in its own environment; no provider is reachable offline, so the plan is checked
+    (even inspect's ``mockllm`` fetches a tiktoken encoding from the internet)."""
+    script = cpu_copy(ROOT / "scripts" / "inspect_eval_uv.py", work / "scripts")
+    result = run_script(script, ["--model", "hf-inference-providers/openai/gpt-oss-20b", "--task", "gpqa_diamond",
+                                 "--limit", "2", "--max-connections", "4", "--log-dir", "out", "--dry-run"], cwd=work)
+    plan = json.loads(ok(result))
+    assert plan["task"] == "inspect_evals/gpqa_diamond" and plan["model"] == "hf-inference-providers/openai/gpt-oss-20b"
+    assert (plan["limit"], plan["max_connections"], plan["log_dir"]) == (2, 4, str(work / "out"))
+    result = run_script(script, ["--model", "Qwen/Qwen3-8B", "--task", "gsm8k", "--dry-run"], cwd=work)
+    assert result.returncode == 2 and "needs an inspect provider prefix" in result.stderr
