@@ -188,3 +188,42 @@ def test_binary_readme_is_a_clear_input_error(tmp_path: Path) -> None:
     run = run_cli("extract-readme", "--readme", str(junk), "--repo-id", "o/m")
     assert run.code == 1
     assert "not a text file" in run.err
+
+
+def test_huge_card_and_huge_table_are_fast(tmp_path: Path) -> None:
+    rows = "\n".join(f"| Task {i} | {i % 100}.5 | 1.0 |" for i in range(10_000))
+    table = f"| Benchmark | Orbit-7B-Instruct | Other |\n|---|---|---|\n{rows}\n"
+    big = tmp_path / "big.md"
+    big.write_text(CARD.read_text() + "\n" + ("Lorem ipsum dolor sit amet. " * 40 + "\n") * 4500 + table)
+    assert big.stat().st_size > 5_000_000
+    start = time.monotonic()
+    run = run_cli("extract-readme", "--readme", str(big), "--repo-id", "orbit/Orbit-7B-Instruct", "--table", "2",
+                  "--format", "json")
+    assert run.code == 0, run.err
+    assert time.monotonic() - start < 20
+    values = {r["benchmark"]: r["value"] for r in run.json()["results"]}
+    assert len(values) == 10_000 and values["Task 9999"] == 99.5
+
+
+def test_front_matter_that_never_closes_writes_nothing(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "README.md").write_text("---\nlicense: mit\nmodel-index:\n  - name: x\n" + CARD.read_text().split("---", 2)[2])
+    before = (repo / "README.md").read_bytes()
+    run = run_cli("add-eval", "--repo-dir", str(repo), "--repo-id", "o/m", "--benchmark", "GSM8K", "--value", "81",
+                  "--format", "model-index", "--apply")
+    assert run.code == 1
+    assert "front matter" in run.err
+    assert (repo / "README.md").read_bytes() == before
+
+
+def test_filename_puts_everything_in_one_safe_file(clone: Path) -> None:
+    run = run_cli("extract-readme", "--repo-dir", str(clone), "--repo-id", "orbit/Orbit-7B-Instruct",
+                  "--filename", "orbit_card.yaml", "--apply")
+    assert run.code == 0, run.err
+    assert list(eval_files(clone)) == ["orbit_card.yaml"]
+    assert len(eval_files(clone)["orbit_card.yaml"]) == 4
+    bad = run_cli("extract-readme", "--repo-dir", str(clone), "--repo-id", "orbit/Orbit-7B-Instruct",
+                  "--filename", "../../escape.yaml", "--apply")
+    assert bad.code == 2
+    assert not (clone.parent / "escape.yaml").exists()
