@@ -300,3 +300,25 @@ def test_tokens_never_appear_in_output_or_files(seeded: HubEmulator, hf_env: dic
             assert secret.encode() not in data
         for pr in seeded.pull_requests(REPO):
             assert secret not in pr["description"]
+
+
+def test_get_prs_flags_model_index_changes_not_prose_edits(seeded: HubEmulator, hf_env: dict[str, str]) -> None:
+    head, body = CARD.split("---", 2)[1], CARD.split("---", 2)[2]
+    with_index = ("---" + head + "model-index:\n- name: Orbit-7B-Instruct\n  results:\n  - task:\n      type: text-generation\n"
+                  "    dataset:\n      name: GSM8K\n      type: openai/gsm8k\n    metrics:\n    - type: accuracy\n"
+                  "      value: 81.0\n---" + body)
+    prose = seeded.add_pull_request(REPO, "Fix typo", "someone", {"README.md": CARD.replace("small", "compact")})
+    mi = seeded.add_pull_request(REPO, "Add GSM8K to model-index", "helper", {"README.md": with_index})
+    run = run_cli("get-prs", "--repo-id", REPO, "--format", "json", env=hf_env)
+    assert run.code == 0, run.err
+    flags = {p["num"]: (p["touches_eval_results"], p["benchmarks"]) for p in run.json()["pull_requests"]}
+    assert flags[prose] == (False, [])
+    assert flags[mi][0] is True and flags[mi][1] == ["openai/gsm8k"]
+
+
+def test_show_reports_an_unreadable_front_matter(seeded: HubEmulator, hf_env: dict[str, str]) -> None:
+    seeded.add_commit(REPO, {"README.md": "---\nlicense: [unclosed\n---\n# card\n", ".eval_results/gpqa.yaml": GPQA_YAML})
+    run = run_cli("show", "--repo-id", REPO, "--format", "json", env=hf_env)
+    assert run.code == 0, run.err
+    assert [r["dataset_id"] for r in run.json()["results"]] == ["Idavidrein/gpqa"]
+    assert any("README.md" in p for p in run.json()["problems"])

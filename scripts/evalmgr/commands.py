@@ -449,7 +449,12 @@ def show(args: argparse.Namespace) -> dict[str, Any]:
                              "source": _source_dict(e), "file": path, "format": "eval-results", "pr": pr})
 
     add_eval_files(state.eval_files, None)
-    for s in read_model_index_scores(state.readme or ""):
+    try:
+        in_model_index = read_model_index_scores(state.readme or "")
+    except EvalManagerError as exc:
+        in_model_index = []
+        problems.append(f"{README}: {exc.message}")
+    for s in in_model_index:
         rows.append({"dataset_id": s.dataset_id, "task_id": s.task_id, "value": s.value, "notes": s.notes,
                      "source": {"url": s.provenance.url, "name": s.provenance.name} if s.provenance else None,
                      "file": README, "format": "model-index", "pr": None})
@@ -502,9 +507,18 @@ def _dataset_ids(state: RepoState) -> set[str]:
     return {m for text in state.eval_files.values() for m in re.findall(r"^\s*id:\s*['\"]?([\w.-]+/[\w.-]+)", text, re.M)}
 
 
+def _model_index_ids(readme: str | None) -> set[str]:
+    from .card import read_model_index_scores
+
+    try:
+        scores = read_model_index_scores(readme or "")
+    except EvalManagerError:
+        return set()
+    return {f"{s.dataset_id or s.benchmark}/{s.task_id}" if s.task_id else (s.dataset_id or s.benchmark) for s in scores}
+
+
 def get_prs(args: argparse.Namespace) -> dict[str, Any]:
     """Open PRs with what each changes in results; a failed request is an error, never 'no PRs'."""
-    from .card import read_model_index_scores
     from .results import load_eval_results
 
     hub = hub_for(args)
@@ -519,8 +533,8 @@ def get_prs(args: argparse.Namespace) -> dict[str, Any]:
                     benchmarks |= {f"{e.dataset_id}/{e.task_id}" for e in load_eval_results(pr.state.eval_files.get(path, ""), path)}
                 except EvalManagerError:
                     benchmarks.add(f"{path} (unreadable)")
-            if pr.touches_model_index:
-                benchmarks |= {f"{s.dataset_id or s.benchmark}/{s.task_id or ''}".rstrip("/") for s in read_model_index_scores(pr.state.readme or "")}
+            if pr.touches_model_index:  # what the PR's model-index has that main's has not
+                benchmarks |= _model_index_ids(pr.state.readme) - _model_index_ids(main.readme)
         out.append({"num": pr.num, "title": pr.title, "author": pr.author, "created_at": pr.created_at, "url": pr.url,
                     "touches_eval_results": pr.touches_eval_results or pr.touches_model_index,
                     "benchmarks": sorted(benchmarks)})

@@ -343,7 +343,7 @@ class Hub:
                 state.eval_files[path] = text
         readme = self.read_text(repo_id, README, ref)
         state.readme = readme
-        pr.touches_model_index = readme is not None and readme != main.readme and "model-index" in (readme or "")
+        pr.touches_model_index = readme != main.readme and _model_index(readme) != _model_index(main.readme)
         pr.state = state
 
     # ------------------------------------------------------------------ writing
@@ -391,6 +391,17 @@ class Hub:
 
 class StaleParentError(HubError):
     """The branch moved between our read and our write (412/409): re-read and re-check."""
+
+
+def _model_index(readme: str | None) -> Any:
+    """The card's model-index, or None when there is none or the front matter cannot be read."""
+    from .card import split_front_matter
+    from .errors import EvalManagerError
+
+    try:
+        return split_front_matter(readme or "").meta.get("model-index")
+    except EvalManagerError:
+        return None
 
 
 def _retry_after(exc: Exception) -> float | None:

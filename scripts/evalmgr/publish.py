@@ -337,7 +337,10 @@ def open_prs_adding(hub: Hub, repo_id: str, dataset_id: str, task_id: str) -> li
         if pr.touches_model_index:
             from .card import read_model_index_scores
 
-            ids |= {(s.dataset_id, s.task_id) for s in read_model_index_scores(pr.state.readme or "")}
+            try:
+                ids |= {(s.dataset_id, s.task_id) for s in read_model_index_scores(pr.state.readme or "")}
+            except EvalManagerError:
+                pass  # an unreadable PR card adds nothing we can recognise
         if (dataset_id, task_id) in ids:
             found.append(pr)
     return found
