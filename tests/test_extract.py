@@ -238,6 +238,15 @@ def test_conflicting_tables_refuse_the_benchmark_and_keep_agreeing_ones() -> Non
     assert "--table" in report.refused[0]
 
 
+def test_normalized_tables_are_skipped_automatically_and_marked_when_chosen() -> None:
+    report = extract(card("normalized.md"), "acme/Shearwater-7B-Instruct")
+    assert got(report) == {("IFEval", None): 76.5, ("MMLU-PRO (5-shot)", None): 34.3, ("GSM8K (5-shot)", None): 81.4}
+    assert report.refused == []
+    assert any("table 1 skipped" in w and "normalized" in w for w in report.warnings)
+    chosen = extract(card("normalized.md"), "acme/Shearwater-7B-Instruct", table=1)
+    assert got(chosen) == {("IFEval", "normalized"): 76.12, ("MMLU-PRO (5-shot)", "normalized"): 34.3}
+
+
 def test_negative_card_yields_nothing() -> None:
     with pytest.raises(ModelNotFoundError, match="0 of 5 tables look like evaluations"):
         extract(card("negatives.md"), "acme/Albatross-40B")

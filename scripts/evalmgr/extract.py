@@ -106,6 +106,8 @@ _NON_EVAL_CONTEXT = re.compile(
     r"model introduction|serving|deployment|fairness|\bbias\b",
     re.I,
 )
+# Leaderboard-normalized scores (random baseline subtracted, rescaled) are another quantity than the benchmark's metric.
+_NORMALIZED_CONTEXT = re.compile(r"\bnormali[sz]ed\b", re.I)
 _DATA_HEADING = re.compile(r"^(?:training )?data(?:sets?)?$|^data (?:sources?|mixture)$", re.I)
 _EVAL_CONTEXT = re.compile(r"evaluat|\beval\b|benchmark|result|performance|leaderboard|score|accuracy|comparison", re.I)
 _BASE_CONTEXT = re.compile(r"\b(?:base|pre-?trained|pretraining|foundation)\b(?! on)", re.I)
@@ -717,8 +719,17 @@ def _extract_one(an: _Analysis, target: _Target | None, column: int | None, abov
         raise ModelNotFoundError(f"{who} is not in table {t.index}", _candidates(an))
     rd = _read_table(an, loc, above)
     report = ExtractionReport(warnings=_rule_warning(an, loc) + rd.warnings)
+    if _normalized(an):  # kept apart from the raw metric: a separate setting, so a separate result
+        for s in rd.scores:
+            s.setting = "; ".join(filter(None, [s.setting, "normalized"]))
+        report.warnings.append(f"table {t.index}: its caption or section says the scores are normalized; "
+                               "they are marked 'normalized' and are not the benchmark's raw metric")
     _merge_into(report, [(an, rd.scores)])
     return report
+
+
+def _normalized(an: _Analysis) -> bool:
+    return bool(_NORMALIZED_CONTEXT.search(" ".join([*an.table.headings[-1:], an.table.caption or ""])))
 
 
 def _as_evaluation(an: _Analysis) -> _Analysis:
@@ -732,7 +743,13 @@ def _extract_auto(
     analyses: list[_Analysis], target: _Target | None, above: dict[int, str], repo_id: str | None
 ) -> ExtractionReport:
     report = ExtractionReport()
-    evaluation = [an for an in analyses if an.evaluation]
+    evaluation = []
+    for an in analyses:
+        if an.evaluation and _normalized(an):
+            report.warnings.append(f"table {an.table.index} skipped: its caption or section says the scores are "
+                                   f"normalized, not the benchmark's raw metric (pass --table {an.table.index} to read them)")
+        elif an.evaluation:
+            evaluation.append(an)
     located: list[tuple[_Analysis, _Located]] = []
     if target:
         located = [(an, loc) for an in evaluation if (loc := _locate_exact(an, target))]
