@@ -227,3 +227,19 @@ def test_filename_puts_everything_in_one_safe_file(clone: Path) -> None:
                   "--filename", "../../escape.yaml", "--apply")
     assert bad.code == 2
     assert not (clone.parent / "escape.yaml").exists()
+
+
+def test_a_fraction_next_to_percentages_is_flagged_and_not_published(tmp_path: Path) -> None:
+    repo = tmp_path / "kite"
+    repo.mkdir()
+    shutil.copy(ROOT / "tests" / "fixtures" / "cli" / "fraction_card.md", repo / "README.md")
+    preview = run_cli("extract-readme", "--repo-dir", str(repo), "--repo-id", "kite/Kite-7B", "--format", "json")
+    assert preview.code == 0
+    flagged = [p for p in preview.json()["publish"]["problems"] if "0.412" in p["message"]]
+    assert flagged and "41.2" in flagged[0]["message"]
+    refused = run_cli("extract-readme", "--repo-dir", str(repo), "--repo-id", "kite/Kite-7B", "--apply")
+    assert refused.code == 1 and "0.412" in refused.err
+    assert not (repo / ".eval_results").exists()
+    forced = run_cli("extract-readme", "--repo-dir", str(repo), "--repo-id", "kite/Kite-7B", "--apply", "--force")
+    assert forced.code == 0
+    assert eval_files(repo)["gpqa.yaml"][0]["value"] == 0.412

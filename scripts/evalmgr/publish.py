@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .errors import ConflictError, Conflict, EvalManagerError, HubError, Problem, UsageError
+from .errors import Conflict, ConflictError, EvalManagerError, HubError, Problem, UsageError, ValidationError
 from .hub import EVAL_DIR, README, Hub, PullRequest, RepoState, StaleParentError
 from .scores import Score
 
@@ -74,6 +74,7 @@ class Outcome:
             "already_present": [s.benchmark_key or s.benchmark for s in self.already_present],
             "conflicts": [c.__dict__ for c in self.conflicts],
             "open_prs": {str(k): [s.benchmark_key or s.benchmark for s in v] for k, v in self.covered_by_prs.items()},
+            "problems": [p.__dict__ for p in self.problems],
         }
 
 
@@ -105,6 +106,16 @@ def make_plan(state: RepoState, change: Change) -> Plan:
 
 
 def _check(plan: Plan, force: bool, where: str) -> None:
+    from .results import SCALE_NEW
+
+    suspects = [p.message for p in plan.problems if p.location == SCALE_NEW]
+    if suspects and not force:
+        raise ValidationError(
+            "a value looks like it is on another scale than the others; nothing was written:\n"
+            + "\n".join(f"  {m}" for m in suspects),
+            [p for p in plan.problems if p.location == SCALE_NEW],
+            "check the source's scale and give the value with --value, or --force if it is right as it is",
+        )
     if plan.blocked:
         bad = [p for p in plan.problems if p.severity == "error"]
         raise EvalManagerError(

@@ -93,6 +93,8 @@ def print_collected(args: argparse.Namespace, collected: Collected, change: Chan
             err(f"warning: {w}")
         for r in collected.refused:
             err(f"refused: {r}")
+        for p in outcome.problems:
+            err(f"{p.severity}: {p.location}: {p.message}")
         for s in outcome.already_present:
             err(f"already present: {s.benchmark} = {s.value:g}")
         for c in outcome.conflicts:

@@ -302,7 +302,9 @@ def plan_eval_results(
         base = plan.files.get(path, existing.get(path))
         plan.files[path] = _append(base, parsed.get(path, []), entries)
     scale = check_scale([*(e for rows in parsed.values() for e in rows), *planned.values()], registry)
-    plan.problems += [Problem("scale", m, "warning") for m in scale]
+    new_labels = {f"{_label(e)} = " for e in planned.values()}
+    plan.problems += [Problem(SCALE_NEW if any(m.startswith(n) for n in new_labels) else "scale", m, "warning")
+                      for m in scale]
     return plan
 
 
@@ -364,6 +366,9 @@ def _append(old_text: str | None, old_entries: list[EvalResultEntry], new: list[
 
 
 # --------------------------------------------------------------------------- scale and validation
+
+
+SCALE_NEW = "scale (new result)"  # location of a scale warning about a result this change adds
 
 
 def check_scale(items: Sequence[Item], registry: Registry | None = None) -> list[str]:
