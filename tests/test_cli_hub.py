@@ -322,3 +322,14 @@ def test_show_reports_an_unreadable_front_matter(seeded: HubEmulator, hf_env: di
     assert run.code == 0, run.err
     assert [r["dataset_id"] for r in run.json()["results"]] == ["Idavidrein/gpqa"]
     assert any("README.md" in p for p in run.json()["problems"])
+
+
+def test_reading_at_a_revision(seeded: HubEmulator, hf_env: dict[str, str]) -> None:
+    num = seeded.add_pull_request(REPO, "Add GPQA", "helper", {".eval_results/gpqa.yaml": GPQA_YAML})
+    at_pr = run_cli("validate", "--repo-id", REPO, "--revision", f"refs/pr/{num}", "--format", "json", env=hf_env)
+    assert at_pr.code == 0, at_pr.err
+    extracted = run_cli("extract-readme", "--repo-id", REPO, "--revision", f"refs/pr/{num}", "--format", "json",
+                        env=hf_env)
+    assert extracted.code == 0 and {r["value"] for r in extracted.json()["results"]} >= {41.2}
+    missing = run_cli("extract-readme", "--repo-id", REPO, "--revision", "no-such-branch", env=hf_env)
+    assert missing.code == 1 and "revision" in missing.err

@@ -243,3 +243,12 @@ def test_a_fraction_next_to_percentages_is_flagged_and_not_published(tmp_path: P
     forced = run_cli("extract-readme", "--repo-dir", str(repo), "--repo-id", "kite/Kite-7B", "--apply", "--force")
     assert forced.code == 0
     assert eval_files(repo)["gpqa.yaml"][0]["value"] == 0.412
+
+
+def test_validate_a_local_clone(clone: Path) -> None:
+    assert run_cli("add-eval", "--repo-dir", str(clone), "--repo-id", "o/m", "--benchmark", "GSM8K", "--value", "81",
+                   "--apply").code == 0
+    assert run_cli("validate", "--repo-dir", str(clone)).code == 0
+    (clone / ".eval_results" / "gsm8k.yaml").write_text("- dataset:\n    id: openai/gsm8k\n  value: 81\n")
+    run = run_cli("validate", "--repo-dir", str(clone))
+    assert run.code == 1 and ".eval_results/gsm8k.yaml" in run.out
