@@ -80,10 +80,14 @@ def card_text(args: argparse.Namespace) -> tuple[RepoState, str]:
     return state, state.readme
 
 
-def registry(args: argparse.Namespace):  # -> Registry (lazy import keeps --help fast)
-    from .registry import Registry
+def registry(args: argparse.Namespace) -> Any:
+    """The command's one Registry (bundled + --mapping), shared by its steps: task ids read later stay known."""
+    reg = getattr(args, "_registry", None)
+    if reg is None:
+        from .registry import Registry
 
-    return Registry.load(getattr(args, "mapping", None))
+        reg = args._registry = Registry.load(getattr(args, "mapping", None))
+    return reg
 
 
 def attribute(scores: list[Score], args: argparse.Namespace, default: Provenance | None) -> None:
@@ -92,10 +96,10 @@ def attribute(scores: list[Score], args: argparse.Namespace, default: Provenance
     name = getattr(args, "source_name", None)
     user = getattr(args, "source_user", None)
     org = getattr(args, "source_org", None)
-    if (name or user or org) and not (url or (default and default.url)):
-        raise UsageError("--source-name/--source-user/--source-org need a --source-url")
     for s in scores:
         base = s.provenance or default or Provenance(kind="manual")
+        if (name or user or org) and not (url or base.url):
+            raise UsageError("--source-name/--source-user/--source-org need a --source-url")
         s.provenance = Provenance(
             kind=base.kind, url=url or base.url, name=name or base.name, user=user or base.user, org=org or base.org
         )
@@ -113,9 +117,9 @@ def _card_options(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def inspect_tables(args: argparse.Namespace) -> list[Any]:
-    from .extract import describe_tables
-
     import shlex
+
+    from .extract import describe_tables
 
     _, text = card_text(args)
     tables = describe_tables(text, args.repo_id, model_name=args.model_name_override)
