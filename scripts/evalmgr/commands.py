@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import EvalManagerError, InputError, ScoreNotFoundError, UsageError
+from .errors import AmbiguousScoreError, EvalManagerError, InputError, ScoreNotFoundError, UsageError
 from .hub import README, Hub, RepoState
 from .publish import Change, Outcome, make_plan, publish_hub, publish_local, read_local_state
 from .scores import Provenance, Score
@@ -221,16 +221,12 @@ def add_eval(args: argparse.Namespace) -> Collected:
     distinct = {(s.task_id, s.notes, s.value) for s in hits}
     refused = [r for r in collected.refused if _is_benchmark(reg, Score(r.split(": ", 1)[0], 0.0), [args.benchmark])]
     if not hits and refused:
-        from .errors import AmbiguousScoreError
-
         raise AmbiguousScoreError(f"{args.benchmark!r} was refused: " + "; ".join(refused), refused,
                                   "choose the table with --table N (inspect-tables shows them) or give --value")
     if not hits:
         raise ScoreNotFoundError(f"{args.benchmark!r} is not reported for this model by the {args.source} source",
                                  "check the name with inspect-tables, or give --value with its source")
     if len({(t, n) for t, n, _ in distinct}) < len(distinct):
-        from .errors import AmbiguousScoreError
-
         options = [f"{s.value} ({s.location or s.benchmark})" for s in hits]
         raise AmbiguousScoreError(
             f"{args.benchmark!r} has several different values: " + ", ".join(options),
