@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -271,7 +272,7 @@ def run_batch(opts: BatchOptions, *, resume: str | None = None, progress: bool |
     log = log or RunLog.create(opts)
     done = {r.repo_id for r in log.records() if r.status != "error"}
     todo = [m for m in models if m.id not in done]
-    show_bar = progress if progress is not None else _is_tty()
+    show_bar = progress if progress is not None else sys.stderr.isatty()
     bar = _progress(len(todo), show_bar)
     with ThreadPoolExecutor(max_workers=max(1, opts.concurrency)) as pool:
         futures = {pool.submit(process_model, m, opts, hub, match.benchmark): m for m in todo}
@@ -284,16 +285,8 @@ def run_batch(opts: BatchOptions, *, resume: str | None = None, progress: bool |
     return summary
 
 
-def _is_tty() -> bool:
-    import sys
-
-    return sys.stderr.isatty()
-
-
 def _progress(total: int, tty: bool):  # -> Callable[[Record], None]
     """A progress bar on a terminal, one plain line per model otherwise."""
-    import sys
-
     from .render import redact
 
     if tty:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -40,11 +39,9 @@ def read_cached(path: Path, max_age: float) -> Any | None:
 
 def write_cached(path: Path, key: str, payload: Any) -> None:
     """Atomic write, so a concurrent reader never sees half a file; a failure only costs a refetch."""
+    from .files import write_text_atomic
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"key": key, "fetched_at": time.time(), "payload": payload}, fh)
-        os.replace(tmp, path)
+        write_text_atomic(path, json.dumps({"key": key, "fetched_at": time.time(), "payload": payload}))
     except OSError:
         pass

@@ -7,6 +7,7 @@ token is never part of any message.
 
 from __future__ import annotations
 
+import email.utils
 import os
 import random
 import threading
@@ -406,8 +407,20 @@ def _model_index(readme: str | None) -> Any:
 
 def _retry_after(exc: Exception) -> float | None:
     response = getattr(exc, "response", None)
-    value = response.headers.get("Retry-After") if response is not None else None
-    try:
-        return min(float(value), 60.0) if value is not None else None
-    except ValueError:
+    wait = retry_after_seconds(response.headers.get("Retry-After") if response is not None else None)
+    return min(wait, 60.0) if wait is not None else None
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (delay-seconds or an HTTP date); None when absent or unreadable."""
+    if not value:
         return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())

@@ -10,14 +10,13 @@ The guards live here, in one place for every command and the batch script:
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .errors import Conflict, ConflictError, EvalManagerError, HubError, Problem, UsageError, ValidationError
+from .files import write_text_atomic
 from .hub import EVAL_DIR, README, Hub, PullRequest, RepoState, StaleParentError
 from .scores import Score
 
@@ -177,11 +176,7 @@ def publish_local(repo_dir: str | Path, change: Change, *, force: bool = False) 
         target = (root / rel).resolve()
         if root not in target.parents:
             raise EvalManagerError(f"refusing to write outside {root}: {rel}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
+        write_text_atomic(target, text)
     return Outcome("written", f"wrote {len(plan.files)} file(s) in {root}", files=dict(plan.files),
                    added=plan.added, already_present=plan.already_present, conflicts=plan.conflicts,
                    problems=plan.problems)

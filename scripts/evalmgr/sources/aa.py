@@ -10,7 +10,6 @@ propose candidates and pick one only when exactly one fits without any variant t
 
 from __future__ import annotations
 
-import email.utils
 import os
 import re
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Candidate, ModelNotFoundError, SourceError, UsageError
+from ..hub import retry_after_seconds
 from ..scores import Provenance, Score
 
 if TYPE_CHECKING:
@@ -149,7 +149,8 @@ def _request_models(base: str, key: str, max_total_wait: float) -> Any:
                 hint="check AA_API_KEY: it must be a valid key from https://artificialanalysis.ai",
             )
         if resp.status_code == 429 or resp.status_code >= 500:
-            wait = _retry_after(resp.headers.get("Retry-After"), delay)
+            wait = retry_after_seconds(resp.headers.get("Retry-After"))
+            wait = delay if wait is None else wait
             if time.monotonic() + wait > deadline:
                 raise SourceError(
                     f"Artificial Analysis keeps answering HTTP {resp.status_code} at {url}",
@@ -165,21 +166,6 @@ def _request_models(base: str, key: str, max_total_wait: float) -> Any:
             return resp.json()
         except ValueError:
             raise SourceError(f"Artificial Analysis returned something that is not JSON at {url}") from None
-
-
-def _retry_after(value: str | None, default: float) -> float:
-    """Seconds to wait from a Retry-After header (seconds or HTTP date), else the backoff delay."""
-    if not value:
-        return default
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return default
-    return max(0.0, when.timestamp() - time.time())
 
 
 def parse_models(payload: Any) -> list[AAModel]:
