@@ -494,7 +494,7 @@ def validate(args: argparse.Namespace) -> list[Any]:
         return problems + validate_eval_results(eval_files, reg)
     state = repo_state(args)
     if args.repo_id and not args.repo_dir:
-        reg.load_hub_task_ids(hub_for(args), {e for e in _dataset_ids(state)})
+        reg.load_hub_task_ids(hub_for(args), _dataset_ids(state))
     problems = validate_eval_results(state.eval_files, reg)
     if state.readme:
         problems += validate_model_index(state.readme, README)
@@ -502,9 +502,16 @@ def validate(args: argparse.Namespace) -> list[Any]:
 
 
 def _dataset_ids(state: RepoState) -> set[str]:
-    import re
+    """Datasets the repo's readable result files name (a malformed file is validate's to report)."""
+    from .results import load_eval_results
 
-    return {m for text in state.eval_files.values() for m in re.findall(r"^\s*id:\s*['\"]?([\w.-]+/[\w.-]+)", text, re.M)}
+    ids: set[str] = set()
+    for path, text in state.eval_files.items():
+        try:
+            ids |= {e.dataset_id for e in load_eval_results(text, path)}
+        except EvalManagerError:
+            continue
+    return ids
 
 
 def _model_index_ids(readme: str | None) -> set[str]:
