@@ -42,30 +42,51 @@ class CardResult:
     file: str
     truth: int
     hits: int = 0
-    wrong: list[str] = field(default_factory=list)
+    wrong: list[str] = field(default_factory=list)  # wrong value, `never` value, mislabelled, or output where none is right
     misses: list[str] = field(default_factory=list)
     extra: int = 0
     error: str | None = None
 
 
-def score_card(entry: dict, scores: list[Score]) -> CardResult:
-    """Compare output with truth on (benchmark, setting) keys: a differing value under a truth key is wrong."""
-    res = CardResult(entry["file"], len(entry["scores"]))
+def score_card(entry: dict, scores: list[Score], automatic: bool = False) -> CardResult:
+    """Compare output with truth on (benchmark, setting) keys.
+
+    Wrong: a differing value under a truth key; a result carrying one of the entry's ``never`` values
+    under that label; a result from the truth table whose label matches no truth score (mislabelled);
+    in automatic mode, any result for an entry marked ``auto: false``.
+    """
+    expected = [] if automatic and entry.get("auto") is False else entry["scores"]
+    res = CardResult(entry["file"], len(expected))
     out: dict[tuple[str, str], list[Score]] = {}
     for s in scores:
         out.setdefault((norm_label(s.benchmark), norm_label(s.setting)), []).append(s)
     truth_keys = set()
-    for t in entry["scores"]:
+    hit_ids: set[int] = set()
+    for t in expected:
         key = (norm_label(t["benchmark"]), norm_label(t["setting"]))
         truth_keys.add(key)
         found = out.get(key, [])
         if any(same_value(s.value, t["value"]) for s in found):
             res.hits += 1
+            hit_ids.update(id(s) for s in found if same_value(s.value, t["value"]))
         else:
             res.misses.append(f"{t['benchmark']} [{t['setting']}] = {t['value']}")
         for s in found:
             if not same_value(s.value, t["value"]):
                 res.wrong.append(f"{s.benchmark} [{s.setting}] = {s.value} (truth {t['value']}; {s.location})")
+    truth_labels = {norm_label(t["benchmark"]) for t in entry["scores"]}
+    for s in scores:
+        if id(s) in hit_ids:
+            continue
+        never = [n for n in entry.get("never", []) if norm_label(n["benchmark"]) == norm_label(s.benchmark)
+                 and same_value(n["value"], s.value)]
+        if never:
+            res.wrong.append(f"NEVER {s.benchmark} [{s.setting}] = {s.value} ({never[0]['why'][:60]}; {s.location})")
+        elif automatic and entry.get("auto") is False:
+            res.wrong.append(f"AUTO-FALSE {s.benchmark} [{s.setting}] = {s.value} ({s.location})")
+        elif s.table == entry.get("table_index") and (norm_label(s.benchmark), norm_label(s.setting)) not in truth_keys:
+            why = "label in truth, setting not" if norm_label(s.benchmark) in truth_labels else "no such label in truth"
+            res.wrong.append(f"MISLABELLED {s.benchmark} [{s.setting}] = {s.value} ({why}; {s.location})")
     res.extra = sum(len(v) for k, v in out.items() if k not in truth_keys)
     return res
 
@@ -82,10 +103,10 @@ def run_mode(corpus: Path, truth: list[dict], guided: bool) -> tuple[list[CardRe
                 )
             else:
                 report = extract(text, entry["hub_repo_id"])
-            res = score_card(entry, report.scores)
+            res = score_card(entry, report.scores, automatic=not guided)
         except EvalManagerError as exc:
-            res = CardResult(entry["file"], len(entry["scores"]), error=exc.message)
-            res.misses = [f"{t['benchmark']} [{t['setting']}]" for t in entry["scores"]]
+            res = score_card(entry, [], automatic=not guided)
+            res.error = exc.message
         results.append(res)
     return results, time.perf_counter() - start
 

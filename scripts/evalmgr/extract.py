@@ -86,15 +86,18 @@ _CATEGORY_HEADER = re.compile(
     re.I,
 )
 _SETTING_HEADER = re.compile(
-    r"^(?:metric|metrics|shots?|#? ?shots|n[- ]shot|setting|settings|mode|split|eval(?:uation)? setting|prompt)$", re.I
+    r"^(?:metric|metrics|shots?|#? ?shots|n[- ]shots?|setting|settings|mode|split|eval(?:uation)? setting|prompt|"
+    r"filter)$",
+    re.I,
 )
 _GENERIC_VALUE_HEADER = re.compile(r"^(?:value|values|score|scores|result|results|performance|)$", re.I)
 _NON_SCORE_TOKEN = re.compile(
     r"^(?:param\w*|size|sizes|dimension|dimensions|dim|vocab|vocabulary|tokens?|flops|latency|time|speed|"
-    r"throughput|memory|vram|gpu|gpus|context|length|layers?|heads?|hidden|date|release|version|license|batch|"
+    r"throughput|memory|vram|gpu|gpus|length|layers?|heads?|hidden|date|release|version|license|batch|"
     r"steps?|epochs?|lr|warmup|decay|beta1|beta2|betas|epsilon|seq|price|pricing|cost|downloads?|carbon|emissions?|"
     r"power|energy|utterances|count|articles|sentences|examples|samples|bit|bits|dtype|intermediate|"
-    r"embedding|tokenizer|optimizer|schedule|clipping|ratio|activation|co2|co₂e|kwh)$",
+    r"embedding|tokenizer|optimizer|schedule|clipping|ratio|activation|co2|co₂e|kwh|stderr|seqlen|gflops|fps|"
+    r"backbone)$",
     re.I,
 )
 _HYPER_NAME = re.compile(r"^\s*\\?\(?[dn]_\{?\w+")  # d_model, n_layers, \(n_{heads}\)
@@ -261,6 +264,14 @@ class _Analysis:
     setting_cols: list[int]
     evaluation: bool
     why_not: str | None
+    col_settings: list[str | None] = field(default_factory=list)  # per column: from setting rows under the header
+    setting_rows: list[int] = field(default_factory=list)  # rows under the header that name shots / metrics
+    group_rows: list[int] = field(default_factory=list)  # rows under the header that name categories (context only)
+    keyed_settings: bool = False  # settings written ``Header=value`` (harness output tables)
+    sections: dict[int, str] = field(default_factory=dict)  # body row -> the section row above it
+    normalized_rows: set[int] = field(default_factory=set)  # rows holding leaderboard-normalized values
+    normalized_cols: set[int] = field(default_factory=set)
+    leaderboard: str | None = None  # "open-llm-v2" | "open-llm-v1" | "normalized" when the table says what it is
 
     def cell(self, r: int, c: int) -> str:
         row = self.table.rows[r]
@@ -292,8 +303,20 @@ def _label_tokens(text: str) -> list[str]:
 
 
 def _is_non_score_label(text: str) -> bool:
-    """Sizes, dates, hardware, hyperparameters (``Params``, ``Release Date``, ``d_model``): never a benchmark."""
-    return bool(_HYPER_NAME.match(text)) or any(_NON_SCORE_TOKEN.match(t) for t in _label_tokens(text))
+    """Sizes, dates, hardware, hyperparameters (``Params``, ``Release Date``, ``d_model``): never a benchmark.
+
+    ``bigbench_date_understanding`` is one identifier, not the word "date": underscores do not split.
+    """
+    words = re.findall(r"\w+", text.lower())
+    return (
+        bool(_HYPER_NAME.match(text) or _CONTEXT_SIZE.search(text))
+        or any(_NON_SCORE_TOKEN.match(t) or _NON_SCORE_TOKEN.match(t.split("_")[0]) for t in words)
+    )
+
+
+_CONTEXT_SIZE = re.compile(
+    r"^(?:max(?:imum)? )?(?:context|ctx)$|\b(?:context|ctx)[ _-]?(?:length|len|window|size)\b", re.I
+)
 
 
 def _analyse(table: Table) -> _Analysis:
@@ -306,31 +329,168 @@ def _analyse(table: Table) -> _Analysis:
         labels.append(texts[-1] if texts else "")
         above = [t for t in texts[:-1] if t and t != labels[-1]]
         groups.append(above[-1] if above else None)
-    body = [r for r in range(hr, len(table.rows)) if not _is_filler_row(table.rows[r])]
+    body, sections, section = [], {}, ""
+    for r in range(hr, len(table.rows)):
+        if _is_filler_row(table.rows[r]):
+            section = next((clean_label(c) for c in table.rows[r] if clean_label(c)), section)
+            continue
+        body.append(r)
+        if section:
+            sections[r] = section
+    if body and not any(labels) and _is_header_like(table.rows[body[0]]):  # header line empty, labels in row 1
+        labels = [clean_label(x) for x in table.rows[body[0]]]
+        raw_labels = list(table.rows[body[0]])
+        body = body[1:]
+    setting_rows, group_rows = _header_setting_rows(table, body)
+    body = [r for r in body if r not in setting_rows and r not in group_rows]
     kinds = [[_cell_kind(table.rows[r][c]) for c in range(n_cols)] for r in body[:STATS_ROWS]]
     n_val = [sum(1 for k in kinds if k[c] == "value") for c in range(n_cols)]
     n_txt = [sum(1 for k in kinds if k[c] == "text") for c in range(n_cols)]
     label_cols: list[int] = []
     for c in range(n_cols):
-        if n_txt[c] > 0 and n_txt[c] >= n_val[c]:
+        if (n_txt[c] > 0 and n_txt[c] >= n_val[c]) or (label_cols and _SETTING_HEADER.match(labels[c])):
             label_cols.append(c)
         else:
             break
-    skipped = [c for c in range(n_cols) if c not in label_cols and _is_non_score_label(labels[c])]
+    named_settings = [c for c in range(n_cols) if c not in label_cols and _SETTING_HEADER.match(labels[c])]
+    skipped = [
+        c for c in range(n_cols) if c not in label_cols and (_is_non_score_label(labels[c]) or c in named_settings)
+    ]
     value_cols = [c for c in range(n_cols) if c not in label_cols and c not in skipped and n_val[c] > 0]
     _full_width_groups(groups, value_cols)
     bench_col, setting_cols = _bench_and_setting_cols(table, label_cols, labels, body)
+    setting_cols += [c for c in named_settings if c not in setting_cols]
     an = _Analysis(
         table, labels, raw_labels, groups, body, label_cols, value_cols, skipped, bench_col, setting_cols, True, None
     )
+    an.setting_rows, an.group_rows = setting_rows, group_rows
+    an.col_settings = [_column_setting(table, setting_rows, c) for c in range(n_cols)]
+    an.keyed_settings = _is_harness_table(labels)
+    an.sections = sections
+    _mark_leaderboard(an)
     an.evaluation, an.why_not = _evaluation_verdict(an)
     return an
+
+
+_V2_NAME = re.compile(
+    r"^(?:ifeval|bbh|big ?bench ?hard|math ?(?:lvl|level) ?5|math[- ]?hard|math-\|v\|-5|gpqa|musr|mmlu[- ]?pro)\b", re.I
+)
+_V2_SIGNATURE = re.compile(r"^(?:musr|math ?(?:lvl|level) ?5|math[- ]?hard|math-\|v\|-5)\b", re.I)
+_V1_NAME = re.compile(r"^(?:arc|ai2 reasoning|hellaswag|mmlu|truthful ?qa|winogrande|gsm ?8k|drop)\b", re.I)
+_AGGREGATE = re.compile(r"^(?:avg|average|mean|overall|total)\b", re.I)
+_V2_SECTION = re.compile(r"(?:open ?llm|leaderboard).*\bv2\b|\bv2\b.*leaderboard", re.I)
+_V1_SECTION = re.compile(r"(?:open ?llm|leaderboard).*\bv1\b|open llm leaderboard", re.I)
+
+
+def _leaderboard_of(labels: list[str], title: str) -> str | None:
+    """Which Open LLM Leaderboard a set of benchmark labels is, from the labels themselves.
+
+    v2 (IFEval, BBH, MATH Lvl 5, GPQA, MuSR, MMLU-PRO) holds leaderboard-*normalized* scores; v1
+    (ARC, HellaSwag, MMLU, TruthfulQA, Winogrande, GSM8k) holds raw accuracies.
+    """
+    names = [x for x in labels if x and not _AGGREGATE.match(x)]
+    if _V2_SECTION.search(title):
+        return "open-llm-v2"
+    v2 = [x for x in names if _V2_NAME.match(x)]
+    if len(v2) >= 3 and any(_V2_SIGNATURE.match(x) for x in v2) and len(v2) * 2 >= len(names):
+        return "open-llm-v2"
+    v1 = [x for x in names if _V1_NAME.match(x)]
+    if _V1_SECTION.search(title) or (len(v1) >= 5 and len(v1) == len(names)):
+        return "open-llm-v1"
+    return None
+
+
+def _mark_leaderboard(an: _Analysis) -> None:
+    """Find leaderboard-normalized parts: the whole table, a section of rows, or the columns of a transposed one."""
+    t = an.table
+    title = " ".join([*t.headings[-1:], t.caption or ""])
+    if _NORMALIZED_CONTEXT.search(title):
+        an.leaderboard = "normalized"
+        an.normalized_rows = set(an.body)
+        return
+    if an.bench_col is not None:
+        by_section: dict[str, list[int]] = {}
+        for r in an.body:
+            by_section.setdefault(an.sections.get(r, ""), []).append(r)
+        for name, rows in by_section.items():
+            kind = _leaderboard_of([clean_label(an.cell(r, an.bench_col)) for r in rows], f"{title} {name}")
+            if kind == "open-llm-v2":
+                an.normalized_rows.update(rows)
+            an.leaderboard = an.leaderboard or kind
+    kind = _leaderboard_of([an.labels[c] for c in an.value_cols], title)
+    if kind == "open-llm-v2":
+        an.normalized_cols.update(an.value_cols)
+    an.leaderboard = an.leaderboard or kind
+    if an.normalized_rows and set(an.body) <= an.normalized_rows or an.normalized_cols:
+        an.leaderboard = "open-llm-v2"
 
 
 def _is_filler_row(row: list[str]) -> bool:
     """Empty separator rows and category rows (one distinct text, no number) carry no scores."""
     texts = {clean_label(c) for c in row} - {""}
     return len(texts) <= 1 and not any(parse_value(c) for c in row)
+
+
+_SETTING_VALUE = re.compile(
+    r"^(?:\d+[- ]?shots?|(?:zero|one|few)[- ]?shots?|\d+[- ]?shots?[ ,;]+cot|cot|maj@\d+|pass@\d+|\w+@\d+|"
+    r"acc(?:[ _]norm)?|accuracy|f1|em|mcc|mc[12]|exact(?:[ _]match)?|bleu|chr-?f|rouge[\w-]*|wer|cer|ppl|perplexity|"
+    r"auc|map|ndcg(?:@\d+)?|mrr(?:@\d+)?|spearman|pearson|score|win ?rate|lc|[a-z]{1,3}(?:/[a-z0-9]{1,6})+|"
+    r"(?:acc|f1|em|p|s|r|mcc|bleu)(?:\s*/\s*(?:acc|f1|em|p|s|r|mcc|bleu))+|dev|test|val(?:id(?:ation)?)?)$",
+    re.IGNORECASE,
+)
+
+
+def _is_header_like(row: list[str]) -> bool:
+    """Every cell is short text without a number: a header written as the first data row."""
+    texts = [clean_label(c) for c in row]
+    return all(t and not parse_value(c) and len(t) <= 40 for t, c in zip(texts, row, strict=True))
+
+
+def _header_setting_rows(table: Table, body: list[int]) -> tuple[list[int], list[int]]:
+    """Rows right under the header that qualify columns instead of holding scores.
+
+    ``Shot | | 25 | 10`` and ``Metric | | acc_norm | mc2`` (named by their first cell) or an
+    unnamed row of ``5-shot`` / ``F1/EM`` cells are *setting rows*; an unnamed row of other text
+    (``TC, Chat | TC, Knowledge``) names categories and is context only.
+    """
+    settings: list[int] = []
+    groups: list[int] = []
+    for r in body[:4]:
+        row = table.rows[r]
+        first = clean_label(row[0]) if row else ""
+        rest = [clean_label(c) for c in row[1:]]
+        filled = [t for t in rest if t and not is_missing(t)]
+        if not filled:
+            break
+        if first and _SETTING_HEADER.match(first):
+            settings.append(r)
+        elif first:
+            break
+        elif all(_SETTING_VALUE.match(t) for t in filled):
+            settings.append(r)
+        elif not any(parse_value(c) for c in row) and len(set(filled)) > 1:
+            groups.append(r)
+        else:
+            break
+    return settings, groups
+
+
+def _column_setting(table: Table, setting_rows: list[int], c: int) -> str | None:
+    parts = []
+    for r in setting_rows:
+        row = table.rows[r]
+        text = clean_label(row[c]) if c < len(row) else ""
+        if not text or is_missing(text):
+            continue
+        first = clean_label(row[0])
+        parts.append(f"{first}={text}" if first else text)
+    return "; ".join(parts) or None
+
+
+def _is_harness_table(labels: list[str]) -> bool:
+    """lm-evaluation-harness output (``Tasks | Version | Filter | n-shot | Metric | Value | ± | Stderr``)."""
+    low = {x.lower() for x in labels}
+    return "version" in low and ("stderr" in low or "±" in low) and "metric" in low
 
 
 def _full_width_groups(groups: list[str | None], value_cols: list[int]) -> None:
@@ -348,8 +508,17 @@ def _bench_and_setting_cols(
     if len(rest) > 1 and _repeats_in_runs(table, rest[0], body):
         rest = rest[1:]
     bench = rest[0] if rest else None
-    settings = [c for c in rest[1:] if _SETTING_HEADER.match(labels[c])]
+    settings = [c for c in rest[1:] if _SETTING_HEADER.match(labels[c]) or _unnamed_setting_col(table, c, labels, body)]
     return bench, settings
+
+
+def _unnamed_setting_col(table: Table, c: int, labels: list[str], body: list[int]) -> bool:
+    """A label column without a header whose cells are all shots or metrics (``0-shot``, ``maj@64``)."""
+    if labels[c]:
+        return False
+    cells = [clean_label(table.rows[r][c]) for r in body[:STATS_ROWS] if c < len(table.rows[r])]
+    filled = [x for x in cells if x and not is_missing(x)]
+    return bool(filled) and all(_SETTING_VALUE.match(x) for x in filled)
 
 
 def _repeats_in_runs(table: Table, c: int, body: list[int]) -> bool:
@@ -546,10 +715,13 @@ class _Reader:
     extra_setting: str | None
     scores: list[Score] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    normalized: bool = False  # the cell being read holds a leaderboard-normalized value
 
     def read(self, r: int, c: int, bench_raw: str, settings: list[str | None], where: str) -> None:
         """Turn one own-model cell into zero or more scores (packed cells give several)."""
         t = self.an.table
+        self.normalized = r in self.an.normalized_rows or c in self.an.normalized_cols
         if r - t.header_rows in t.malformed_rows:
             row = r - t.header_rows + 1
             warning = f"table {t.index}, row {row}: more cells than the header, values may be shifted; row skipped"
@@ -557,7 +729,7 @@ class _Reader:
                 self.warnings.append(warning)
             return
         raw = self.an.cell(r, c)
-        bench_text, bench_qual = split_cell(bench_raw)
+        bench_text, bench_qual = _bench_label(bench_raw)
         cell_text, _ = split_cell(raw)
         declared = _declared_parts(bench_raw)
         parts = _packed_count(cell_text)
@@ -568,6 +740,15 @@ class _Reader:
                 for (name, part_setting), v in zip(names, values, strict=True):
                     if v is not None:
                         self._add(name, v.value, [*settings, part_setting], where, t.index)
+                return
+        packed_setting = _packed_setting(settings, parts)
+        if not declared and packed_setting is not None:  # ``MRPC`` over ``Acc/F1`` over ``92.1/94.3``
+            k, names_ = packed_setting
+            values = split_packed(raw, parts)
+            if values:
+                for name, v in zip(names_, values, strict=True):
+                    if v is not None:
+                        self._add(bench_text, v.value, [bench_qual, *settings[:k], name, *settings[k + 1 :]], where, t.index)
                 return
         if is_missing(cell_text):
             return
@@ -586,6 +767,13 @@ class _Reader:
             if warning not in self.warnings:
                 self.warnings.append(warning)
             return
+        if self.normalized:
+            what = "an Open LLM Leaderboard v2 table" if self.an.leaderboard == "open-llm-v2" else "a table of normalized scores"
+            self.refused.append(
+                f"{bench}: {value:g} ({where}) is from {what} (leaderboard-normalized: random baseline subtracted, "
+                "rescaled), another quantity than the benchmark's own metric; shown, never published"
+            )
+            return
         self.scores.append(
             Score(
                 benchmark=bench,
@@ -595,6 +783,35 @@ class _Reader:
                 location=f"table {table}, {where}",
             )
         )
+
+
+_BR_SPLIT = re.compile(r"<br\s*/?>", re.I)
+
+
+def _bench_label(raw: str) -> tuple[str, str | None]:
+    """(benchmark, qualifier) of a label cell. A second line that is not a setting continues the name:
+    ``AlpacaEval<br>2.0 LC`` is one benchmark, ``DROP<br>(F1, 3-shot)`` and ``PIQA<br>5-shot`` carry settings."""
+    text, qual = split_cell(raw)
+    parts = _BR_SPLIT.split(raw, maxsplit=1)
+    if qual and len(parts) == 2 and "<su" not in parts[1].lower():
+        second = clean_label(parts[1])
+        if second and "(" not in second and "[" not in second and not _SETTING_VALUE.match(second) and not _SETTING_WORDS.search(second):
+            return f"{text} {second}", None
+    return text, qual
+
+
+_SETTING_WORDS = re.compile(r"\d+[- ]?shots?|\bshots?\b|@\d|\bcot\b|\bacc\b|\bf1\b|\bem\b|\bval\b|\btest\b|\bdev\b", re.I)
+
+
+def _packed_setting(settings: list[str | None], parts: int) -> tuple[int, list[str]] | None:
+    """(index, names) of a setting that names each part of a packed cell (``F1/EM``, ``P/S``)."""
+    if parts < 2:
+        return None
+    for k, setting in enumerate(settings):
+        names = [x.strip() for x in (setting or "").split("/")]
+        if len(names) == parts and all(names) and all(len(x) <= 12 for x in names):
+            return k, names
+    return None
 
 
 def _declared_parts(bench_raw: str) -> int:
@@ -612,37 +829,116 @@ def _read_table(an: _Analysis, loc: _Located, extra_setting: str | None) -> _Rea
         if an.bench_col is None:
             rd.warnings.append(f"table {t.index}: no column with benchmark names; skipped")
             return rd
+        benches = _row_benchmarks(an)
         for c, col_setting in loc.cols:
             col_label = _column_title(an, c)
             for r in an.body:
-                bench_raw = an.cell(r, an.bench_col)
-                if _is_non_score_label(clean_label(bench_raw)):
+                bench_raw = benches.get(r, "")
+                if not clean_label(bench_raw) or _is_non_score_label(clean_label(bench_raw)):
                     continue
-                row_settings = [clean_label(an.cell(r, s)) for s in an.setting_cols]
                 rd.read(
                     r,
                     c,
                     bench_raw,
-                    [col_setting, *row_settings],
+                    [col_setting, an.col_settings[c], *_row_setting_values(an, r)],
                     f"row {clean_label(bench_raw)!r}, column {col_label!r}",
                 )
     elif loc.layout == "models-as-rows" or (loc.layout == "single-model" and loc.rows):
+        if loc.layout == "single-model" and not any(_reads_as_metric(an.labels[c]) for c in an.value_cols):
+            rd.extra_setting = _join(rd.extra_setting, _caption_metric(an))
         for r, row_setting in loc.rows:
             row_label = loc.row_names.get(r) or (
                 clean_label(an.cell(r, an.bench_col)) if an.bench_col is not None else ""
             )
             where_row = f"row {row_label!r}" if row_label else f"data row {an.body.index(r) + 1}"
+            dataset_col = _dataset_col(an, r, loc)
             for c in an.value_cols:
                 bench_raw, group_setting = _column_benchmark(an, c)
-                rd.read(r, c, bench_raw, [group_setting, row_setting], f"{where_row}, column {_column_title(an, c)!r}")
+                if dataset_col is not None:  # ``Dataset | Model | Average (Acc.)``: the row names the benchmark
+                    bench_raw, group_setting = an.cell(r, dataset_col), _join(group_setting, an.labels[c])
+                rd.read(
+                    r,
+                    c,
+                    bench_raw,
+                    [group_setting, an.col_settings[c], row_setting],
+                    f"{where_row}, column {_column_title(an, c)!r}",
+                )
     else:  # single-model, benchmarks down the rows
         generic = len(an.value_cols) == 1 and _GENERIC_VALUE_HEADER.match(an.labels[an.value_cols[0]] or "")
+        if generic and not an.setting_cols:
+            rd.extra_setting = _join(rd.extra_setting, _caption_metric(an))
+        benches = _row_benchmarks(an)
         for r in an.body:
-            bench_raw = an.cell(r, an.bench_col)
+            bench_raw = benches.get(r, "")
             for c in an.value_cols:
                 col_setting = None if generic else _join(an.groups[c], an.labels[c])
-                rd.read(r, c, bench_raw, [col_setting], f"row {clean_label(bench_raw)!r}, column {an.labels[c]!r}")
+                rd.read(
+                    r,
+                    c,
+                    bench_raw,
+                    [col_setting, an.col_settings[c], *_row_setting_values(an, r)],
+                    f"row {clean_label(bench_raw)!r}, column {an.labels[c]!r}",
+                )
     return rd
+
+
+_CAPTION_METRIC = re.compile(
+    r"^\W*(?:results?|scores?|performance|evaluation)?\W*\(\s*(WER|CER|BLEU|chrF|F1|EM|accuracy|acc|exact match|"
+    r"ROUGE-?L?|pass@1|mAP|AP|PER)\s*\)\W*$",
+    re.I,
+)
+
+
+def _caption_metric(an: _Analysis) -> str | None:
+    """The metric named only in a short caption right above a single-model table (``*Result (WER)*:``)."""
+    m = _CAPTION_METRIC.match(an.table.caption or "")
+    return m.group(1) if m else None
+
+
+def _reads_as_metric(label: str) -> bool:
+    return bool(_METRIC.match(" ".join(_label_tokens(label))))
+
+
+def _dataset_col(an: _Analysis, r: int, loc: _Located) -> int | None:
+    """In a models-as-rows table, a label column headed ``Dataset`` / ``Task`` / ``Benchmark`` that is not the
+    model's own name cell: each row then reports that benchmark, and the score columns are its metrics."""
+    name = loc.row_names.get(r)
+    for c in an.label_cols:
+        if _BENCH_HEADER.match(an.labels[c]) and clean_label(an.cell(r, c)) and clean_label(an.cell(r, c)) != name:
+            return c
+    return None
+
+
+_SUBROW_MARK = re.compile(r"^\s*(?:[-–•]\s+|&nbsp;)+")
+
+
+def _row_benchmarks(an: _Analysis) -> dict[int, str]:
+    """Benchmark cell per body row. A row with an empty label but a setting of its own continues the row above
+    (a harness table prints a task's second metric so); a leading ``- `` marks a sub-task, not part of its name."""
+    out: dict[int, str] = {}
+    previous = ""
+    before = [c for c in an.label_cols if an.bench_col is not None and c < an.bench_col]
+    for r in an.body:
+        raw = an.cell(r, an.bench_col) if an.bench_col is not None else ""
+        if not clean_label(raw):
+            if previous and any(clean_label(an.cell(r, s)) for s in an.setting_cols):
+                out[r] = previous
+            elif before and _AGGREGATE.match(clean_label(an.cell(r, before[-1]))):
+                out[r] = an.cell(r, before[-1])  # ``**Average** | | 66.4``: the total written in the category column
+            continue
+        raw = _SUBROW_MARK.sub("", raw)
+        out[r] = previous = raw
+    return out
+
+
+def _row_setting_values(an: _Analysis, r: int) -> list[str]:
+    """Settings a row names in its setting columns (shots, metric); ``n-shot=5`` in harness tables."""
+    out = []
+    for c in an.setting_cols:
+        text = clean_label(an.cell(r, c))
+        if text and not is_missing(text):
+            out.append(f"{an.labels[c]}={text}" if an.keyed_settings else text)
+    return out
 
 
 def _column_title(an: _Analysis, c: int) -> str:
@@ -718,18 +1014,14 @@ def _extract_one(an: _Analysis, target: _Target | None, column: int | None, abov
         who = f"model {target.label!r}" if target else "the model (no --repo-id or --model-name-override given)"
         raise ModelNotFoundError(f"{who} is not in table {t.index}", _candidates(an))
     rd = _read_table(an, loc, above)
-    report = ExtractionReport(warnings=_rule_warning(an, loc) + rd.warnings)
-    if _normalized(an):  # kept apart from the raw metric: a separate setting, so a separate result
-        for s in rd.scores:
-            s.setting = "; ".join(filter(None, [s.setting, "normalized"]))
-        report.warnings.append(f"table {t.index}: its caption or section says the scores are normalized; "
-                               "they are marked 'normalized' and are not the benchmark's raw metric")
+    report = ExtractionReport(warnings=_rule_warning(an, loc) + rd.warnings, refused=list(rd.refused))
     _merge_into(report, [(an, rd.scores)])
     return report
 
 
 def _normalized(an: _Analysis) -> bool:
-    return bool(_NORMALIZED_CONTEXT.search(" ".join([*an.table.headings[-1:], an.table.caption or ""])))
+    """Every value of the table is leaderboard-normalized (a v2 leaderboard table, or one that says so)."""
+    return bool(an.body) and (set(an.body) <= an.normalized_rows or bool(an.normalized_cols))
 
 
 def _as_evaluation(an: _Analysis) -> _Analysis:
@@ -746,8 +1038,10 @@ def _extract_auto(
     evaluation = []
     for an in analyses:
         if an.evaluation and _normalized(an):
-            report.warnings.append(f"table {an.table.index} skipped: its caption or section says the scores are "
-                                   f"normalized, not the benchmark's raw metric (pass --table {an.table.index} to read them)")
+            report.warnings.append(
+                f"table {an.table.index} skipped: its scores are leaderboard-normalized "
+                f"({an.leaderboard}), not the benchmarks' own metrics; they are never published"
+            )
         elif an.evaluation:
             evaluation.append(an)
     located: list[tuple[_Analysis, _Located]] = []
@@ -767,6 +1061,7 @@ def _extract_auto(
     for an, loc in sorted(located, key=lambda x: x[0].table.index):
         rd = _read_table(an, loc, above.get(an.table.index))
         report.warnings += _rule_warning(an, loc) + rd.warnings
+        report.refused += rd.refused
         per_table.append((an, rd.scores))
     _merge_into(report, per_table)
     return report

@@ -46,6 +46,7 @@ class Table:
     headings: list[str] = field(default_factory=list)  # outermost first
     caption: str | None = None
     malformed_rows: list[int] = field(default_factory=list)  # body rows with more cells than the header
+    commented: bool = False  # inside an HTML comment: numbered (publishers' tools count it) but never read automatically
 
     @property
     def n_cols(self) -> int:
@@ -94,6 +95,7 @@ class _Scanner:
             pos += len(line) + 1
         self.tables: list[Table] = []
         self.heading_stack: list[tuple[int, str]] = []
+        self.comment_end = 0  # lines before this index are inside an HTML comment
 
     def scan(self) -> list[Table]:
         i, n = self._skip_front_matter(), len(self.lines)
@@ -116,8 +118,9 @@ class _Scanner:
                 fence = m.group(1)
                 i += 1
                 continue
-            if "<!--" in line and "-->" not in line[line.index("<!--") :]:
-                i = self._skip_comment(i)
+            if i >= self.comment_end and "<!--" in line and "-->" not in line[line.index("<!--") :]:
+                self.comment_end = self._skip_comment(i)
+                i += 1
                 continue
             if _TABLE_OPEN.search(_strip_comments(line)):
                 i = self._html_table(i)
@@ -125,7 +128,8 @@ class _Scanner:
             if self._is_pipe_table_start(i):
                 i = self._pipe_table(i)
                 continue
-            self._heading(i)
+            if i >= self.comment_end:
+                self._heading(i)
             i += 1
         return self.tables
 
@@ -208,6 +212,7 @@ class _Scanner:
                 headings=[t for _, t in self.heading_stack],
                 caption=caption,
                 malformed_rows=malformed or [],
+                commented=line < self.comment_end,
             )
         )
 
@@ -234,7 +239,7 @@ class _Scanner:
             if not line.strip() or "|" not in line or _FENCE.match(line) or _ATX.match(line):
                 break
             cells = _split_row(line)
-            if len(cells) > width:
+            if len(cells) > width and any(c for c in cells[width:]):
                 malformed.append(len(rows) - 1)
             rows.append((cells + [""] * width)[:width])
             j += 1
@@ -380,8 +385,10 @@ class _HTMLTableParser(HTMLParser):
         self._end_row()
         grid = _expand_spans([r for _, r in self.rows])
         header_rows = 0
+        has_thead = any(in_thead for in_thead, _ in self.rows)
         for k, (in_thead, cells) in enumerate(self.rows):
-            if in_thead or all(c[0] for c in cells):
+            # <th> marks header cells, but some publishers write every cell as <th>: a row of numbers is data
+            if in_thead or (not has_thead and all(c[0] for c in cells) and not _mostly_numbers(cells)):
                 header_rows = k + 1
             else:
                 break
@@ -389,6 +396,14 @@ class _HTMLTableParser(HTMLParser):
             header_rows = 1
         header_rows = _extend_text_header(grid, header_rows)
         return grid, min(header_rows, len(grid)), self.caption_text
+
+
+def _mostly_numbers(cells: list[tuple[bool, str, int, int]]) -> bool:
+    texts = [_strip_tags(c[1]) for c in cells]
+    return sum(1 for t in texts if _NUMBER_CELL.match(t)) * 2 > len(texts)
+
+
+_NUMBER_CELL = re.compile(r"^[+-]?\d+(?:[.,]\d+)?\s*%?$")
 
 
 def _span(v: str | None) -> int:

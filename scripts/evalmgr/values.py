@@ -52,6 +52,10 @@ _UNIT_START = re.compile(
 )
 
 
+_QUALIFIER_NUMBERS = re.compile(r"\d+[- ]?shots?|\w*@\d+|\b\d+[- ]?(?:way|choice|turn)s?\b", re.IGNORECASE)
+_SECOND_NUMBER = re.compile(r"\d")
+
+
 @dataclass(frozen=True)
 class Value:
     """One parsed score: the number as printed (no rescaling) and any qualifier printed with it."""
@@ -191,8 +195,8 @@ def _rest_qualifier(rest: str) -> str | None:
     m = re.match(r"^\(([^()]*)\)$", rest)
     if m:
         inner = m.group(1).strip()
-        if not inner or _RELATIVE.match(inner):
-            return ""  # relative change (-13.2%) or a bare number: not a setting, not a second score
+        if not inner or _RELATIVE.match(inner) or _SECOND_NUMBER.search(_QUALIFIER_NUMBERS.sub("", inner)):
+            return ""  # relative change (-13.2%), an interval (23.4 / 24.6), ``Avg: 75.3``: not a setting
         if _UNIT_START.match(inner) or re.match(r"^[~<>≈]", inner) or _UNIT_START.match(_NUM_PREFIX.sub("", inner)):
             return None
         return inner
