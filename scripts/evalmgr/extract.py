@@ -25,6 +25,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from . import identity
 from .errors import Candidate, ModelNotFoundError, UsageError
 from .scores import Score
 from .tables import Table, find_tables
@@ -59,6 +60,7 @@ _OWN_MARKER = re.compile(
     r"[(\[]\s*(?:ours|ours?, *\w+|this (?:model|repo|repository|work)|new!?|latest|current)\s*[)\]]", re.IGNORECASE
 )
 _TOKEN = re.compile(r"(?:[^\W_]|(?<=\d)\.(?=\d))+")
+_VERSION_UNDERSCORE = re.compile(r"(?<=\d)_(?=\d)")
 _MODE = re.compile(
     r"^(?:non[- ]?thinking|thinking|no[- ]thinking|reasoning|non[- ]?reasoning|w/?o? tools?|with(?:out)? tools?|"
     r"tool[- ]?use|cot|no[- ]cot|greedy|sampling|high|medium|low)$",
@@ -97,7 +99,7 @@ _NON_SCORE_TOKEN = re.compile(
     r"steps?|epochs?|lr|warmup|decay|beta1|beta2|betas|epsilon|seq|price|pricing|cost|downloads?|carbon|emissions?|"
     r"power|energy|utterances|count|articles|sentences|examples|samples|bit|bits|dtype|intermediate|"
     r"embedding|tokenizer|optimizer|schedule|clipping|ratio|activation|co2|co₂e|kwh|stderr|seqlen|gflops|fps|"
-    r"backbone)$",
+    r"backbone|resolution|res)$",
     re.I,
 )
 _HYPER_NAME = re.compile(r"^\s*\\?\(?[dn]_\{?\w+")  # d_model, n_layers, \(n_{heads}\)
@@ -106,7 +108,7 @@ _NON_EVAL_CONTEXT = re.compile(
     r"training (?:procedure|details|hyper|results|logs?|metrics|loss|data|setup|config)|inference speed|"
     r"\bspeed\b|throughput|latency|memory|hardware|requirements|pricing|\bprice|\bcost\b|download|quantiz|"
     r"\bspecs?\b|specification|model details|intended use|\bfactors\b|ethical|caveats|\busage\b|how to use|"
-    r"model introduction|serving|deployment|fairness|\bbias\b",
+    r"model introduction|serving|deployment|fairness|\bbias\b|contamination",
     re.I,
 )
 # Leaderboard-normalized scores (random baseline subtracted, rescaled) are another quantity than the benchmark's metric.
@@ -179,7 +181,7 @@ def model_tokens(text: str) -> list[str]:
     (``β`` -> ``beta``) so ``Zephyr-7b-β`` matches ``zephyr-7b-beta`` but not ``-α``.
     """
     s = _OWN_MARKER.sub(" ", clean_label(text))
-    s = unicodedata.normalize("NFKC", s).lower()
+    s = _VERSION_UNDERSCORE.sub(".", unicodedata.normalize("NFKC", s).lower())  # internlm2_5 is internlm2.5
     s = "".join(f" {_GREEK[ch]} " if ch in _GREEK else ch for ch in s)
     return _TOKEN.findall(s)
 
@@ -221,12 +223,20 @@ def _target(repo_id: str | None, model_name: str | None) -> _Target | None:
 def _exact(raw: str, target: _Target) -> tuple[bool, str | None]:
     """(matched, setting) for a header/label cell; a trailing ``(Thinking)``-style mode becomes the setting."""
     text, qual = split_cell(raw)
-    if model_key(text) in target.keys:
+    if model_key(text) in target.keys or _links_to_repo(raw, target):
         return True, qual
     m = re.match(r"^(.*?)\s*[(\[]([^()\[\]]+)[)\]]\s*$", text)
     if m and _MODE.match(m.group(2).strip()) and model_key(m.group(1)) in target.keys:
         return True, _join(m.group(2).strip(), qual)
     return False, None
+
+
+def _links_to_repo(raw: str, target: _Target) -> bool:
+    """A label linking to ``huggingface.co/<repo id>`` names that repo, whatever its text says."""
+    if target.name_tokens is None or "/" not in target.label or "huggingface.co/" not in raw:
+        return False
+    m = re.search(r"huggingface\.co/([\w.-]+/[\w.-]+)/?(?=[)\s\"'#?]|$)", raw)
+    return bool(m) and m.group(1).lower() == target.label.lower()
 
 
 def _relaxed_rule(raw: str, target: _Target) -> str | None:
@@ -536,7 +546,9 @@ def _evaluation_verdict(an: _Analysis) -> tuple[bool, str | None]:
     t = an.table
     if not an.value_cols:
         return False, "no numeric score cells"
-    for text in ([t.caption] if t.caption else []) + [an.labels[0]]:
+    if t.commented:
+        return False, "inside an HTML comment"
+    for text in ([t.caption] if t.caption and len(t.caption) <= 100 else []) + [an.labels[0]]:
         m = _NON_EVAL_CONTEXT.search(text or "")
         if m:
             return False, f"{m.group(0).strip()!r} in {'caption' if text == t.caption else 'header'}"
@@ -631,6 +643,8 @@ def _locate_relaxed(an: _Analysis, target: _Target) -> _Located | None:
     if latest is not None:
         found.setdefault("latest-release", []).append(("row", latest, clean_label(an.cell(latest, an.label_cols[0]))))
     hits = [(rule, items[0]) for rule, items in found.items() if len({(a, i) for a, i, _ in items}) == 1]
+    if not found:
+        hits = _closest_name(an, target)
     if len(hits) != 1:
         return None
     rule, (axis, idx, label) = hits[0]
@@ -639,6 +653,27 @@ def _locate_relaxed(an: _Analysis, target: _Target) -> _Located | None:
     if axis == "col":
         return _Located("models-as-columns", cols=[(idx, None)], rule=rule, label=label)
     return _Located("models-as-rows", rows=[(idx, None)], rule=rule, label=label, row_names={idx: label})
+
+
+def _closest_name(an: _Analysis, target: _Target) -> list[tuple[str, tuple[str, int, str]]]:
+    """The ``close-name`` rule: the one header or row label that names the repo in other notation."""
+    assert target.name_tokens is not None
+    cands: list[tuple[int, str, list[str]]] = []
+    for c in _model_cols_candidates(an):
+        for _h, raw in _header_cells(an, c):
+            cands.append((c, clean_label(raw), model_tokens(split_cell(raw)[0])))
+    cols = len(cands)
+    for r in an.body:
+        for raw in _row_label_cells(an, r, False):
+            cands.append((-1 - r, clean_label(raw), model_tokens(split_cell(raw)[0])))
+    if cols and len(cands) > cols:  # a model on both axes is no model axis at all
+        best = identity.closest(cands, target.name_tokens)
+    else:
+        best = identity.closest(cands, target.name_tokens)
+    if best is None:
+        return []
+    axis, idx = ("col", best.index) if best.index >= 0 else ("row", -1 - best.index)
+    return [("close-name", (axis, idx, best.label))]
 
 
 def _latest_release_row(an: _Analysis) -> int | None:
@@ -1046,37 +1081,78 @@ def _extract_auto(
             evaluation.append(an)
     located: list[tuple[_Analysis, _Located]] = []
     if target:
-        located = [(an, loc) for an in evaluation if (loc := _locate_exact(an, target))]
-        if not located and target.name_tokens:
-            located = [(an, loc) for an in evaluation if (loc := _locate_relaxed(an, target))]
+        exact = [(an, loc) for an in evaluation if (loc := _locate_exact(an, target))]
+        relaxed = []
+        if target.name_tokens:
+            exact_ids = {id(an) for an, _ in exact}
+            relaxed = [(an, loc) for an in evaluation if id(an) not in exact_ids and (loc := _locate_relaxed(an, target))]
+        located = exact + _filter_variant(relaxed, repo_id, report, also_unmarked=True)
     located = _filter_variant(located, repo_id, report)
     done = {id(an) for an, _ in located}
-    located += [(an, loc) for an in evaluation if id(an) not in done and (loc := _single_model(an))]
+    singles = [(an, loc) for an in evaluation if id(an) not in done and (loc := _single_model(an))]
+    if singles and repo_id and _is_derivative(repo_id):
+        report.warnings.append(
+            f"{repo_id} is a quantized/converted checkpoint: tables that do not name it ("
+            + ", ".join(f"table {an.table.index}" for an, _ in singles)
+            + ") report the original model and are not read (pass --table to read one)"
+        )
+        singles = []
+    located += singles
     if not located:
         cands = [c for an in evaluation for c in _candidates(an)]
         who = f"model {target.label!r}" if target else "the model (no --repo-id given)"
         counts = f"{len(evaluation)} of {len(analyses)} tables look like evaluations"
         raise ModelNotFoundError(f"{who} was not found in any evaluation table ({counts})", cands[:40])
     per_table = []
+    aggregate_tables = {an.table.index for an in analyses if an.evaluation and _has_aggregate(an)}
     for an, loc in sorted(located, key=lambda x: x[0].table.index):
         rd = _read_table(an, loc, above.get(an.table.index))
         report.warnings += _rule_warning(an, loc) + rd.warnings
         report.refused += rd.refused
+        if len(aggregate_tables) > 1:  # an "Average" is over its own table's benchmarks: whose, with several?
+            dropped = [x for x in rd.scores if _AGGREGATE.match(x.benchmark)]
+            for x in dropped:
+                report.refused.append(
+                    f"{x.benchmark}: {x.value:g} ({x.location}) averages its own table's benchmarks and tables "
+                    f"{', '.join(map(str, sorted(aggregate_tables)))} each have one; pass --table N to choose"
+                )
+            rd.scores = [x for x in rd.scores if x not in dropped]
         per_table.append((an, rd.scores))
     _merge_into(report, per_table)
     return report
 
 
+_DERIVATIVE = re.compile(r"(?:^|[-_.])(?:gguf|ggml|gptq|awq|exl2|mlx|bnb|[2-8]bit|int[48]|fp8|w[48]a(?:8|16)|quantized)(?:$|[-_.])", re.I)
+
+
+def _is_derivative(repo_id: str) -> bool:
+    """A quantized or converted copy: a card's single-model table then describes the original checkpoint."""
+    return bool(_DERIVATIVE.search(repo_id.rsplit("/", 1)[-1]))
+
+
+def _has_aggregate(an: _Analysis) -> bool:
+    labels = [an.labels[c] for c in an.value_cols]
+    if an.bench_col is not None:
+        labels += [clean_label(an.cell(r, an.bench_col)) for r in an.body[:STATS_ROWS]]
+    return any(_AGGREGATE.match(x) for x in labels if x)
+
+
 def _filter_variant(
-    located: list[tuple[_Analysis, _Located]], repo_id: str | None, report: ExtractionReport
+    located: list[tuple[_Analysis, _Located]], repo_id: str | None, report: ExtractionReport, also_unmarked: bool = False
 ) -> list[tuple[_Analysis, _Located]]:
-    """Drop tables whose section speaks of the other variant (base vs instruct, thinking vs non-thinking)."""
+    """Drop tables whose section speaks of the other variant (base vs instruct, thinking vs non-thinking).
+
+    With ``also_unmarked`` (names matched only in other notation) a repo name without any variant word
+    counts as a base model: an instruct/chat section is then another checkpoint's, not a guess to take.
+    """
     if not repo_id:
         return located
     tokens = set(model_tokens(repo_id.rsplit("/", 1)[-1]))
+    if also_unmarked and not tokens & (_INSTRUCT_TOKENS | {"base"}):
+        tokens.add("base")
     kept = []
     for an, loc in located:
-        reason = _variant_conflict(an, tokens)
+        reason = _variant_conflict(an, tokens, headings_only=also_unmarked)
         if reason:
             report.warnings.append(
                 f"table {an.table.index} skipped: {reason} and {repo_id} is not (pass --table to use it)"
@@ -1086,8 +1162,9 @@ def _filter_variant(
     return kept
 
 
-def _variant_conflict(an: _Analysis, repo_tokens: set[str]) -> str | None:
-    context = " ".join([*an.table.headings[-1:], an.table.caption or ""])
+def _variant_conflict(an: _Analysis, repo_tokens: set[str], headings_only: bool = False) -> str | None:
+    """Why a table's section is about another variant than the repo's, if it is."""
+    context = " ".join([*an.table.headings[-1:], "" if headings_only else an.table.caption or ""])
     is_base, is_instruct = bool(_BASE_CONTEXT.search(context)), bool(_INSTRUCT_CONTEXT.search(context))
     if "thinking" in repo_tokens and re.search(r"\bnon[- ]?thinking\b", context, re.I):
         return "its section is about non-thinking mode"
