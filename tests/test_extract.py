@@ -238,13 +238,15 @@ def test_conflicting_tables_refuse_the_benchmark_and_keep_agreeing_ones() -> Non
     assert "--table" in report.refused[0]
 
 
-def test_normalized_tables_are_skipped_automatically_and_marked_when_chosen() -> None:
+def test_normalized_tables_are_skipped_automatically_and_refused_when_chosen() -> None:
     report = extract(card("normalized.md"), "acme/Shearwater-7B-Instruct")
     assert got(report) == {("IFEval", None): 76.5, ("MMLU-PRO (5-shot)", None): 34.3, ("GSM8K (5-shot)", None): 81.4}
     assert report.refused == []
     assert any("table 1 skipped" in w and "normalized" in w for w in report.warnings)
     chosen = extract(card("normalized.md"), "acme/Shearwater-7B-Instruct", table=1)
-    assert got(chosen) == {("IFEval", "normalized"): 76.12, ("MMLU-PRO (5-shot)", "normalized"): 34.3}
+    assert got(chosen) == {}  # shown as refusals, never published as the benchmark's score
+    assert [r.split(":")[0] for r in chosen.refused] == ["IFEval", "MMLU-PRO (5-shot)"]
+    assert "76.12" in chosen.refused[0] and "never published" in chosen.refused[0]
 
 
 def test_negative_card_yields_nothing() -> None:
@@ -294,12 +296,14 @@ def test_a_base_model_column_does_not_name_the_row() -> None:
     assert got(extract(text, "acme/Fin-7B")) == {("MMLU", None): 60.0}
 
 
-def test_relaxed_rules_are_not_used_when_another_table_names_the_repo_exactly() -> None:
+def test_each_table_names_the_model_in_its_own_notation() -> None:
     text = (
         "| Model | MMLU |\n|---|---|\n| TinyBird_v1.1 | 50.0 |\n\n"
-        "| Model | GSM8K |\n|---|---|\n| TinyBird-1.1B-v1.1 | 9.0 |\n"
+        "| Model | GSM8K |\n|---|---|\n| TinyBird-1.1B-v1.1 | 9.0 |\n| TinyBird-1.1B-v1.0 | 7.0 |\n"
     )
-    assert got(extract(text, "acme/TinyBird_v1.1")) == {("MMLU", None): 50.0}
+    report = extract(text, "acme/TinyBird_v1.1")
+    assert got(report) == {("MMLU", None): 50.0, ("GSM8K", None): 9.0}
+    assert any("table 2" in w and "'size' rule" in w for w in report.warnings)
 
 
 # --------------------------------------------------------------------------- guided mode and errors

@@ -28,8 +28,11 @@ def test_skips_fenced_code_blocks_and_html_comments() -> None:
     tables = find_tables(card("columns_markdown.md"))
     assert len(tables) == 3  # the pipe "table" inside the python block is not counted
     assert not any("Revenue" in c for t in tables for r in t.rows for c in r)
-    commented = "<!--\n| a | b |\n|---|---|\n| x | 1 |\n-->\n\n| c | d |\n|---|---|\n| y | 2 |\n"
-    assert [t.rows[0] for t in find_tables(commented)] == [["c", "d"]]
+    # a table inside an HTML comment keeps its number (publishers' tools count it) but is marked commented
+    commented = "<!--\n## Hidden\n| a | b |\n|---|---|\n| x | 1 |\n-->\n\n| c | d |\n|---|---|\n| y | 2 |\n"
+    tables = find_tables(commented)
+    assert [(t.index, t.rows[0], t.commented) for t in tables] == [(1, ["a", "b"], True), (2, ["c", "d"], False)]
+    assert tables[1].headings == []  # a heading inside the comment is no section
 
 
 def test_front_matter_is_skipped_but_a_lone_rule_is_not_front_matter() -> None:

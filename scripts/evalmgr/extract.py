@@ -24,6 +24,7 @@ import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import identity
 from .errors import Candidate, ModelNotFoundError, UsageError
@@ -60,7 +61,9 @@ _OWN_MARKER = re.compile(
     r"[(\[]\s*(?:ours|ours?, *\w+|this (?:model|repo|repository|work)|new!?|latest|current)\s*[)\]]", re.IGNORECASE
 )
 _TOKEN = re.compile(r"(?:[^\W_]|(?<=\d)\.(?=\d))+")
-_VERSION_UNDERSCORE = re.compile(r"(?<=\d)_(?=\d)")
+# ``1_8b`` (a size) and ``internlm2_5`` / ``v0_3`` (versions) write a dot as ``_``; ``qwen3_32b`` does not
+_SIZE_UNDERSCORE = re.compile(r"(?<![\w.])(\d+)_(\d+[bmk]?)(?![\w])")
+_VERSION_UNDERSCORE = re.compile(r"([a-z]\d+)_(\d+)(?![\w])")
 _MODE = re.compile(
     r"^(?:non[- ]?thinking|thinking|no[- ]thinking|reasoning|non[- ]?reasoning|w/?o? tools?|with(?:out)? tools?|"
     r"tool[- ]?use|cot|no[- ]cot|greedy|sampling|high|medium|low)$",
@@ -125,6 +128,11 @@ _METRIC = re.compile(
     r"mae|mse|rmse|psnr|ssim|fid|cider|spice|perplexity|ppl|top \d+(?: acc(?:uracy)?)?|score|win rate)$"
 )
 _SPLIT_WORD = re.compile(r"^(?:test|dev|development|val|valid|validation|eval|train|held[- ]?out)\b", re.I)
+_SPLIT_LABEL = re.compile(
+    r"^(?:(?:test|dev|val|valid|validation)(?:[- _]?(?:clean|other|std|hard|easy|seen|unseen|[a-z]?\d+))?|"
+    r"(?:clean|other)|(?:test|dev)[- ]?(?:set)?)$",
+    re.I,
+)
 
 
 # --------------------------------------------------------------------------- public types
@@ -155,6 +163,7 @@ class TableSummary:
     is_evaluation: bool
     not_evaluation_reason: str | None
     command: str
+    roles: dict[str, Any] = field(default_factory=dict)  # what each column and row was found to be (see _roles)
 
     def render(self) -> str:
         """Human-readable block for ``inspect-tables``."""
@@ -165,12 +174,39 @@ class TableSummary:
             lines.append(f"  caption: {self.caption}")
         lines.append(f"  layout: {self.layout}; evaluation table: {verdict}")
         lines.append("  columns: " + " | ".join(f"[{i}] {c}" for i, c in enumerate(self.columns)))
+        lines += [f"  {line}" for line in _render_roles(self.roles)]
         if self.model_rows:
             lines.append("  model rows: " + ", ".join(repr(r) for r in self.model_rows))
         for row in self.sample_rows:
             lines.append("    " + " | ".join(row))
         lines.append(f"  next: {self.command}")
         return "\n".join(lines)
+
+
+def _render_roles(roles: dict[str, Any]) -> list[str]:
+    """The roles line(s) of a table: why a value was or was not read."""
+    def cols(key: str) -> str:
+        return ", ".join(str(c) for c in roles.get(key) or []) or "-"
+
+    out = [
+        f"roles: label column {roles.get('label_column') if roles.get('label_column') is not None else '-'}; "
+        f"category columns {cols('category_columns')}; setting columns {cols('setting_columns')}; "
+        f"value columns {cols('value_columns')}; not scores {cols('skipped_columns')}; "
+        f"header rows {roles.get('header_rows')}"
+    ]
+    extra = []
+    if roles.get("setting_rows"):
+        extra.append("setting rows: " + ", ".join(roles["setting_rows"]))
+    if roles.get("category_rows"):
+        extra.append(f"category rows: {roles['category_rows']}")
+    if roles.get("section_rows"):
+        extra.append("section rows: " + ", ".join(roles["section_rows"]))
+    if roles.get("harness"):
+        extra.append("harness output (settings written Header=value)")
+    extra.append(f"leaderboard: {roles.get('leaderboard') or 'none'}")
+    extra.append(f"scale: {roles.get('scale')}")
+    out.append("; ".join(extra))
+    return out
 
 
 # --------------------------------------------------------------------------- model names
@@ -181,7 +217,8 @@ def model_tokens(text: str) -> list[str]:
     (``β`` -> ``beta``) so ``Zephyr-7b-β`` matches ``zephyr-7b-beta`` but not ``-α``.
     """
     s = _OWN_MARKER.sub(" ", clean_label(text))
-    s = _VERSION_UNDERSCORE.sub(".", unicodedata.normalize("NFKC", s).lower())  # internlm2_5 is internlm2.5
+    s = unicodedata.normalize("NFKC", s).lower()
+    s = _VERSION_UNDERSCORE.sub(r"\1.\2", _SIZE_UNDERSCORE.sub(r"\1.\2", s))  # internlm2_5 is internlm2.5
     s = "".join(f" {_GREEK[ch]} " if ch in _GREEK else ch for ch in s)
     return _TOKEN.findall(s)
 
@@ -223,6 +260,8 @@ def _target(repo_id: str | None, model_name: str | None) -> _Target | None:
 def _exact(raw: str, target: _Target) -> tuple[bool, str | None]:
     """(matched, setting) for a header/label cell; a trailing ``(Thinking)``-style mode becomes the setting."""
     text, qual = split_cell(raw)
+    if qual and not (_MODE.match(qual) or _SETTING_VALUE.match(qual)):
+        qual = None  # a second header line (``7b``, a date) describes the model, it is no setting of its scores
     if model_key(text) in target.keys or _links_to_repo(raw, target):
         return True, qual
     m = re.match(r"^(.*?)\s*[(\[]([^()\[\]]+)[)\]]\s*$", text)
@@ -282,6 +321,9 @@ class _Analysis:
     normalized_rows: set[int] = field(default_factory=set)  # rows holding leaderboard-normalized values
     normalized_cols: set[int] = field(default_factory=set)
     leaderboard: str | None = None  # "open-llm-v2" | "open-llm-v1" | "normalized" when the table says what it is
+    fraction_rows: set[int] = field(default_factory=set)  # rows / columns / the whole table printed on a 0-1 scale
+    fraction_cols: set[int] = field(default_factory=set)
+    fraction_table: bool = False
 
     def cell(self, r: int, c: int) -> str:
         row = self.table.rows[r]
@@ -378,6 +420,7 @@ def _analyse(table: Table) -> _Analysis:
     an.keyed_settings = _is_harness_table(labels)
     an.sections = sections
     _mark_leaderboard(an)
+    _mark_scale(an)
     an.evaluation, an.why_not = _evaluation_verdict(an)
     return an
 
@@ -408,6 +451,26 @@ def _leaderboard_of(labels: list[str], title: str) -> str | None:
     if _V1_SECTION.search(title) or (len(v1) >= 5 and len(v1) == len(names)):
         return "open-llm-v1"
     return None
+
+
+def _mark_scale(an: _Analysis) -> None:
+    """Which scores are printed as 0-1 fractions: a row, a column or the whole table of values all within [0, 1].
+
+    Two values at least, one of them not a whole number (0 and 1 alone may be counts or flags).
+    """
+    grid: dict[tuple[int, int], float] = {}
+    for r in an.body[:STATS_ROWS]:
+        for c in an.value_cols:
+            v = parse_value(an.cell(r, c))
+            if v is not None and not v.is_percent:
+                grid[(r, c)] = v.value
+
+    def fraction(values: list[float]) -> bool:
+        return len(values) >= 2 and all(0 <= x <= 1 for x in values) and any(x != int(x) for x in values)
+
+    an.fraction_table = fraction(list(grid.values()))
+    an.fraction_rows = {r for r in an.body if fraction([v for (rr, _), v in grid.items() if rr == r])}
+    an.fraction_cols = {c for c in an.value_cols if fraction([v for (_, cc), v in grid.items() if cc == c])}
 
 
 def _mark_leaderboard(an: _Analysis) -> None:
@@ -515,7 +578,7 @@ def _bench_and_setting_cols(
 ) -> tuple[int | None, list[int]]:
     """Which label column names the benchmarks (after any category column) and which hold a setting (shots, metric)."""
     rest = [c for c in label_cols if c == label_cols[-1] or not _CATEGORY_HEADER.match(labels[c])]
-    if len(rest) > 1 and _repeats_in_runs(table, rest[0], body):
+    while len(rest) > 1 and _is_category_col(table, rest[0], rest[1], body):
         rest = rest[1:]
     bench = rest[0] if rest else None
     settings = [c for c in rest[1:] if _SETTING_HEADER.match(labels[c]) or _unnamed_setting_col(table, c, labels, body)]
@@ -529,6 +592,39 @@ def _unnamed_setting_col(table: Table, c: int, labels: list[str], body: list[int
     cells = [clean_label(table.rows[r][c]) for r in body[:STATS_ROWS] if c < len(table.rows[r])]
     filled = [x for x in cells if x and not is_missing(x)]
     return bool(filled) and all(_SETTING_VALUE.match(x) for x in filled)
+
+
+_CATEGORY_WORD = re.compile(
+    r"^(?:english|chinese|multilingual|code|coding|math|mathematics|general|reasoning|knowledge|commonsense|"
+    r"language|understanding|science|stem|safety|agents?|agentic|chat|instruction following|long context|exams?|"
+    r"comprehension|reading comprehension|world knowledge|others?|tool use|alignment|creative writing|nlu|"
+    r"general knowledge|language understanding|math(?:ematics)? (?:&|and) (?:science|reasoning)|"
+    r"code (?:&|and) math|factual knowledge|code generation|multimodal|vision|video|audio|speech|text|image)"
+    r"(?: \(.*\))?$",
+    re.I,
+)
+
+
+def _is_category_col(table: Table, c: int, nxt: int, body: list[int]) -> bool:
+    """A label column that groups the rows of the label column after it.
+
+    Written once per group with blank cells below (markdown), repeated in runs (an expanded rowspan),
+    or made of category words (``English`` / ``Code`` / ``Math``) while the next column names each row.
+    """
+    rows = body[:STATS_ROWS]
+    if len(rows) < 2:
+        return False
+    mine = [clean_label(table.rows[r][c]) for r in rows]
+    theirs = [clean_label(table.rows[r][nxt]) for r in rows]
+    if sum(1 for x in theirs if not x) * 5 > len(rows):
+        return False
+    blanks = sum(1 for x in mine if not x)
+    filled = [x for x in mine if x]
+    if blanks * 3 >= len(rows) and filled:
+        return True
+    if filled and all(_CATEGORY_WORD.match(x) for x in filled) and len(set(theirs)) > len(set(filled)):
+        return True
+    return _repeats_in_runs(table, c, body)
 
 
 def _repeats_in_runs(table: Table, c: int, body: list[int]) -> bool:
@@ -662,18 +758,30 @@ def _closest_name(an: _Analysis, target: _Target) -> list[tuple[str, tuple[str, 
     for c in _model_cols_candidates(an):
         for _h, raw in _header_cells(an, c):
             cands.append((c, clean_label(raw), model_tokens(split_cell(raw)[0])))
-    cols = len(cands)
+    family = _family_header(an)
     for r in an.body:
         for raw in _row_label_cells(an, r, False):
-            cands.append((-1 - r, clean_label(raw), model_tokens(split_cell(raw)[0])))
-    if cols and len(cands) > cols:  # a model on both axes is no model axis at all
-        best = identity.closest(cands, target.name_tokens)
-    else:
-        best = identity.closest(cands, target.name_tokens)
+            tokens = model_tokens(split_cell(raw)[0])
+            if family and len(tokens) == 1 and _SIZE_TOKEN.match(tokens[0]):
+                tokens = family + tokens  # ``LLaMA`` over rows ``7B`` / ``13B``: the rows are sizes of the family
+            cands.append((-1 - r, clean_label(raw), tokens))
+    best = identity.closest(cands, target.name_tokens)
     if best is None:
         return []
     axis, idx = ("col", best.index) if best.index >= 0 else ("row", -1 - best.index)
     return [("close-name", (axis, idx, best.label))]
+
+
+def _family_header(an: _Analysis) -> list[str]:
+    """The model family named over the label column (``LLaMA`` above ``Number of parameters``), if any."""
+    if not an.label_cols:
+        return []
+    c = an.label_cols[0]
+    for row in an.table.rows[: an.table.header_rows]:
+        text = clean_label(row[c]) if c < len(row) else ""
+        if text and not _MODEL_HEADER.match(text) and not _is_non_score_label(text) and _looks_like_model(text):
+            return model_tokens(text)
+    return []
 
 
 def _latest_release_row(an: _Analysis) -> int | None:
@@ -752,18 +860,32 @@ class _Reader:
     warnings: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     normalized: bool = False  # the cell being read holds a leaderboard-normalized value
+    fraction: bool = False  # the cell being read is printed on a 0-1 scale
 
-    def read(self, r: int, c: int, bench_raw: str, settings: list[str | None], where: str) -> None:
+    def read(
+        self, r: int, c: int, bench_raw: str, settings: list[str | None], where: str, raw: str | None = None
+    ) -> None:
         """Turn one own-model cell into zero or more scores (packed cells give several)."""
         t = self.an.table
         self.normalized = r in self.an.normalized_rows or c in self.an.normalized_cols
+        an = self.an
+        self.fraction = an.fraction_table or r in an.fraction_rows or c in an.fraction_cols
         if r - t.header_rows in t.malformed_rows:
             row = r - t.header_rows + 1
             warning = f"table {t.index}, row {row}: more cells than the header, values may be shifted; row skipped"
             if warning not in self.warnings:
                 self.warnings.append(warning)
             return
-        raw = self.an.cell(r, c)
+        raw = self.an.cell(r, c) if raw is None else raw
+        names, values_ = _BR_SPLIT.split(bench_raw), _BR_SPLIT.split(raw)
+        if len(names) > 2 or (len(names) == 2 and len(values_) == 2 and _packed_lines(names, values_)):
+            if len(values_) == len(names) and _packed_lines(names, values_):
+                for name, value in zip(names, values_, strict=True):  # ``AIME 2024<br>MATH`` over ``87.3<br>94.3``
+                    self.read(r, c, name, settings, where, raw=value)
+            elif len(names) > 2:
+                self.warnings.append(f"table {t.index}, {where}: {len(names)} labels in one cell but not as many "
+                                     "values; skipped")
+            return
         bench_text, bench_qual = _bench_label(bench_raw)
         cell_text, _ = split_cell(raw)
         declared = _declared_parts(bench_raw)
@@ -772,9 +894,10 @@ class _Reader:
             names = packed_header(bench_raw, parts)
             values = split_packed(raw, parts)
             if names and values:
+                rest = [x for x in settings if _packed_setting([x], parts) is None]  # ``Acc/F1`` restated below
                 for (name, part_setting), v in zip(names, values, strict=True):
                     if v is not None:
-                        self._add(name, v.value, [*settings, part_setting], where, t.index)
+                        self._add(name, v.value, [*rest, part_setting], where, t.index)
                 return
         packed_setting = _packed_setting(settings, parts)
         if not declared and packed_setting is not None:  # ``MRPC`` over ``Acc/F1`` over ``92.1/94.3``
@@ -803,7 +926,9 @@ class _Reader:
                 self.warnings.append(warning)
             return
         if self.normalized:
-            what = "an Open LLM Leaderboard v2 table" if self.an.leaderboard == "open-llm-v2" else "a table of normalized scores"
+            what = "a table whose caption says its scores are normalized" if self.an.leaderboard == "normalized" else (
+                "an Open LLM Leaderboard v2 table or section"
+            )
             self.refused.append(
                 f"{bench}: {value:g} ({where}) is from {what} (leaderboard-normalized: random baseline subtracted, "
                 "rescaled), another quantity than the benchmark's own metric; shown, never published"
@@ -816,6 +941,7 @@ class _Reader:
                 setting=_join(*settings, self.extra_setting),
                 table=table,
                 location=f"table {table}, {where}",
+                scale="fraction" if self.fraction and 0 <= value <= 1 else None,
             )
         )
 
@@ -827,7 +953,8 @@ def _bench_label(raw: str) -> tuple[str, str | None]:
     """(benchmark, qualifier) of a label cell. A second line that is not a setting continues the name:
     ``AlpacaEval<br>2.0 LC`` is one benchmark, ``DROP<br>(F1, 3-shot)`` and ``PIQA<br>5-shot`` carry settings."""
     text, qual = split_cell(raw)
-    parts = _BR_SPLIT.split(raw, maxsplit=1)
+    text = _LABEL_FOOTNOTE.sub("", text) or text
+    parts = _BR_SPLIT.split(raw)
     if qual and len(parts) == 2 and "<su" not in parts[1].lower():
         second = clean_label(parts[1])
         if second and "(" not in second and "[" not in second and not _SETTING_VALUE.match(second) and not _SETTING_WORDS.search(second):
@@ -835,6 +962,17 @@ def _bench_label(raw: str) -> tuple[str, str | None]:
     return text, qual
 
 
+def _packed_lines(names: list[str], values: list[str]) -> bool:
+    """Every line a benchmark name and every value line a score (or missing): ``AIME 2024<br>MATH`` over
+    ``87.3<br>94.3``. ``Flickr30K<br>(0-shot)`` over ``127.0<br>(PALI-17B)`` is a label with its setting."""
+    for name in names:
+        text = clean_label(name)
+        if not text or text.startswith(("(", "[")) or _SETTING_VALUE.match(text) or _SETTING_WORDS.search(text):
+            return False
+    return all(parse_value(v) is not None or is_missing(clean_label(v)) for v in values)
+
+
+_LABEL_FOOTNOTE = re.compile(r"(?:\s*\[(?:\d{1,2}|[a-z])\]|[\u00b9\u00b2\u00b3\u2070-\u2079]+)+$")
 _SETTING_WORDS = re.compile(r"\d+[- ]?shots?|\bshots?\b|@\d|\bcot\b|\bacc\b|\bf1\b|\bem\b|\bval\b|\btest\b|\bdev\b", re.I)
 
 
@@ -991,6 +1129,8 @@ def _column_benchmark(an: _Analysis, c: int) -> tuple[str, str | None]:
     """
     label, group = an.labels[c], an.groups[c]
     repeated = sum(1 for o in an.value_cols if an.labels[o] == label) > 1
+    if group and _SPLIT_LABEL.match(label) and not _SPLIT_WORD.match(group):
+        return group, label  # ``LibriSpeech`` over ``test-clean | test-other``: the dataset, split as setting
     if not repeated or not group:
         return an.raw_labels[c], None
     if _SPLIT_WORD.match(group) or not _SPLIT_WORD.match(label):
@@ -1077,6 +1217,11 @@ def _extract_auto(
                 f"table {an.table.index} skipped: its scores are leaderboard-normalized "
                 f"({an.leaderboard}), not the benchmarks' own metrics; they are never published"
             )
+        elif an.evaluation and an.normalized_rows:
+            report.warnings.append(
+                f"table {an.table.index} skipped: it mixes raw scores with an Open LLM Leaderboard v2 section "
+                f"(leaderboard-normalized values); pass --table {an.table.index} to read its raw rows"
+            )
         elif an.evaluation:
             evaluation.append(an)
     located: list[tuple[_Analysis, _Located]] = []
@@ -1086,18 +1231,24 @@ def _extract_auto(
         if target.name_tokens:
             exact_ids = {id(an) for an, _ in exact}
             relaxed = [(an, loc) for an in evaluation if id(an) not in exact_ids and (loc := _locate_relaxed(an, target))]
+            if exact:  # a table of releases marks its latest row: that is the repo only when nothing names it
+                relaxed = [(an, loc) for an, loc in relaxed if loc.rule != "latest-release"]
         located = exact + _filter_variant(relaxed, repo_id, report, also_unmarked=True)
     located = _filter_variant(located, repo_id, report)
     done = {id(an) for an, _ in located}
+    derivative_note = ""
     singles = [(an, loc) for an in evaluation if id(an) not in done and (loc := _single_model(an))]
     if singles and repo_id and _is_derivative(repo_id):
-        report.warnings.append(
+        derivative_note = (
             f"{repo_id} is a quantized/converted checkpoint: tables that do not name it ("
             + ", ".join(f"table {an.table.index}" for an, _ in singles)
             + ") report the original model and are not read (pass --table to read one)"
         )
+        report.warnings.append(derivative_note)
         singles = []
     located += singles
+    if not located and derivative_note:
+        raise ModelNotFoundError(derivative_note, [c for an in evaluation for c in _candidates(an)][:40])
     if not located:
         cands = [c for an in evaluation for c in _candidates(an)]
         who = f"model {target.label!r}" if target else "the model (no --repo-id given)"
@@ -1105,19 +1256,21 @@ def _extract_auto(
         raise ModelNotFoundError(f"{who} was not found in any evaluation table ({counts})", cands[:40])
     per_table = []
     aggregate_tables = {an.table.index for an in analyses if an.evaluation and _has_aggregate(an)}
+    aggregates: list[Score] = []
     for an, loc in sorted(located, key=lambda x: x[0].table.index):
         rd = _read_table(an, loc, above.get(an.table.index))
         report.warnings += _rule_warning(an, loc) + rd.warnings
         report.refused += rd.refused
         if len(aggregate_tables) > 1:  # an "Average" is over its own table's benchmarks: whose, with several?
-            dropped = [x for x in rd.scores if _AGGREGATE.match(x.benchmark)]
-            for x in dropped:
-                report.refused.append(
-                    f"{x.benchmark}: {x.value:g} ({x.location}) averages its own table's benchmarks and tables "
-                    f"{', '.join(map(str, sorted(aggregate_tables)))} each have one; pass --table N to choose"
-                )
-            rd.scores = [x for x in rd.scores if x not in dropped]
+            aggregates += [x for x in rd.scores if _AGGREGATE.match(x.benchmark)]
+            rd.scores = [x for x in rd.scores if not _AGGREGATE.match(x.benchmark)]
         per_table.append((an, rd.scores))
+    if aggregates:
+        options = "; ".join(f"{x.value:g} ({x.location})" for x in aggregates)
+        report.refused.append(
+            f"{aggregates[0].benchmark}: {options}: each averages its own table's benchmarks, and tables "
+            f"{', '.join(map(str, sorted(aggregate_tables)))} each have an average; pass --table N to choose"
+        )
     _merge_into(report, per_table)
     return report
 
@@ -1293,6 +1446,7 @@ def describe_tables(text: str, repo_id: str | None = None, model_name: str | Non
         model_rows = [clean_label(an.cell(r, an.label_cols[0])) for r, _ in loc.rows] if loc and an.label_cols else []
         columns = [f"{lab}*" if c in model_cols else lab for c, lab in enumerate(an.labels)]
         sample = [[clean_label(x) for x in t.rows[r]] for r in an.body[:3]]
+        roles = _roles(an)
         out.append(
             TableSummary(
                 t.index,
@@ -1308,9 +1462,43 @@ def describe_tables(text: str, repo_id: str | None = None, model_name: str | Non
                 an.evaluation,
                 an.why_not,
                 _next_command(an, loc, layout, repo_id, model_name),
+                roles,
             )
         )
     return out
+
+
+def _roles(an: _Analysis) -> dict[str, Any]:
+    """The table model as data: which columns and rows play which role, where the table comes from, its scale."""
+    t = an.table
+    categories = [c for c in an.label_cols if an.bench_col is not None and c < an.bench_col]
+    if an.fraction_table:
+        scale = "0-1 fractions"
+    elif an.fraction_cols or an.fraction_rows:
+        scale = "mixed: 0-1 fractions in " + ", ".join(
+            [f"column {c}" for c in sorted(an.fraction_cols)] + [f"row {r}" for r in sorted(an.fraction_rows)][:8]
+        )
+    else:
+        scale = "as printed (percent or points)"
+    leaderboard = an.leaderboard
+    if an.normalized_rows and not _normalized(an):
+        leaderboard = "open-llm-v2 section" if leaderboard != "normalized" else leaderboard
+    return {
+        "header_rows": t.header_rows,
+        "label_column": an.bench_col,
+        "category_columns": categories,
+        "setting_columns": list(an.setting_cols),
+        "value_columns": list(an.value_cols),
+        "skipped_columns": [c for c in an.skipped_cols if c not in an.setting_cols],
+        "setting_rows": [clean_label(t.rows[r][0]) or "(unnamed)" for r in an.setting_rows],
+        "category_rows": len(an.group_rows),
+        "section_rows": list(dict.fromkeys(an.sections.values())),
+        "harness": an.keyed_settings,
+        "leaderboard": leaderboard,
+        "normalized_rows": len(an.normalized_rows),
+        "scale": scale,
+        "commented": t.commented,
+    }
 
 
 def _next_command(an: _Analysis, loc: _Located | None, layout: str, repo_id: str | None, model_name: str | None) -> str:

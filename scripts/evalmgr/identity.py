@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 # Tokens that decide which checkpoint a name is: a label may never drop one the repo name has.
 VARIANT_TOKENS = frozenset(
-    {"instruct", "chat", "it", "base", "sft", "dpo", "rlhf", "rl", "thinking", "reasoning", "preview", "hf"}
+    {"instruct", "chat", "it", "base", "sft", "dpo", "rlhf", "rl", "thinking", "reasoning", "preview"}
 )
 _DECISIVE = re.compile(r"^(?:v?\d{1,2}(?:\.\d+)*|\d+(?:\.\d+)?[bmkt]|v\d+\w*|iter\d+|r\d+)$")
 _SIZE = re.compile(r"^\d+(?:\.\d+)?[bmkt]$")
@@ -43,6 +43,12 @@ def score(candidate: list[str], repo: list[str]) -> tuple[float, str] | None:
     cand_key, repo_key = "".join(candidate), "".join(repo)
     if cand_key == repo_key:
         return 1.0, "separators"
+    rest = repo_key[len(cand_key) :]
+    if (  # ``RT-DETR R50`` for ``rtdetr_r50vd``: the repo adds a short letter suffix to the same name
+        repo_key.startswith(cand_key) and len(cand_key) >= 6 and 0 < len(rest) <= 3 and rest.isalpha()
+        and rest not in VARIANT_TOKENS and len(candidate) > 1
+    ):
+        return len(cand_key) / len(repo_key), "close"
     matched: list[str] = []
     for tok in candidate:
         hit = _same_token(tok, repo, matched)

@@ -193,6 +193,12 @@ class Registry:
                 continue
             bench = found.benchmark
             score.benchmark_key, score.dataset_id, score.task_id = bench.key, bench.dataset_id, bench.task_id
+            if score.scale == "fraction" and bench.scale == "percent":
+                # the table prints 0-1 fractions: the Hub benchmark is a percentage
+                score.warnings.append(f"{bench.name}: the table prints 0-1 fractions; {score.value:g} is published as "
+                                      f"{score.value * 100:g}")
+                score.value = round(score.value * 100, 10)
+                score.scale = None
             score.notes = _join_notes(score.notes, found.notes)
             score.variant = _join_notes(score.variant, found.notes)
             if bench.dataset_id and not bench.task_id:
@@ -316,7 +322,8 @@ def _parse_label(label: str) -> _Parsed:
 def _canonical(kind: str, m: re.Match[str]) -> str:
     if kind == "shots":
         n = m.group(1).lower()
-        return {"zero": "0-shot", "few": "few-shot"}.get(n, f"{int(n)}-shot")
+        words = {"zero": "0-shot", "one": "1-shot", "few": "few-shot"}
+        return words[n] if n in words else f"{int(n)}-shot"
     if kind == "at_k":
         return f"{m.group(1).lower()}@{int(m.group(2))}"
     return kind

@@ -34,6 +34,7 @@ class Score:
     date: str | None = None  # ISO date of the run when the source knows it
     provenance: Provenance | None = None
     warnings: list[str] = field(default_factory=list)
+    scale: str | None = None  # "fraction" when the source prints this score on a 0-1 scale (the registry converts)
     # Filled by the registry; None when the label is not registered.
     dataset_id: str | None = None
     task_id: str | None = None

@@ -195,10 +195,12 @@ def _rest_qualifier(rest: str) -> str | None:
     m = re.match(r"^\(([^()]*)\)$", rest)
     if m:
         inner = m.group(1).strip()
-        if not inner or _RELATIVE.match(inner) or _SECOND_NUMBER.search(_QUALIFIER_NUMBERS.sub("", inner)):
-            return ""  # relative change (-13.2%), an interval (23.4 / 24.6), ``Avg: 75.3``: not a setting
+        if not inner or _RELATIVE.match(inner):
+            return ""  # relative change (-13.2%) or a bare number: not a setting, not a second score
         if _UNIT_START.match(inner) or re.match(r"^[~<>≈]", inner) or _UNIT_START.match(_NUM_PREFIX.sub("", inner)):
             return None
+        if _SECOND_NUMBER.search(_QUALIFIER_NUMBERS.sub("", inner)):
+            return ""  # an interval (23.4 / 24.6) or ``Avg: 75.3`` beside the score: not a setting
         return inner
     if _UNIT_START.match(rest) or not _QUALIFIER_WORD.match(rest):
         return None
