@@ -68,7 +68,8 @@ def test_setting_rows_under_the_header_and_harness_tables() -> None:
     # lm-evaluation-harness output: n-shot / Metric / Filter are settings, a sub-task's "- " is no part of its name,
     # and a row with an empty task continues the task above
     assert base[("humanities", "n-shot=5; Metric=acc")] == 0.5931
-    assert base[("gsm8k", "Filter=flexible-extract; n-shot=5; Metric=exact_match")] == 0.5602
+    # a 0-1 table: GSM8K is a registered percent benchmark, so its fraction is published as a percentage
+    assert base[("gsm8k", "Filter=flexible-extract; n-shot=5; Metric=exact_match")] == 56.02
     chat = got(extract("setting_rows.md", "acme/Bittern-8B-Chat", "--table", "2"))
     assert chat == {
         ("MT-Bench (Score)", "0 shot"): 7.2, ("MMLU (ACC)", "0 shot"): 61.0, ("MMLU (ACC)", "5 shot"): 63.4,
@@ -77,8 +78,10 @@ def test_setting_rows_under_the_header_and_harness_tables() -> None:
 
 
 def test_header_written_as_the_first_row() -> None:
-    assert got(extract("first_row_header.md", "acme/Plover-7B")) == {
-        ("arc_challenge", "acc_norm"): 0.612, ("hellaswag", "acc_norm"): 0.8311, ("Total Average", None): 0.7215,
+    data = extract("first_row_header.md", "acme/Plover-7B")
+    # ARC and HellaSwag are registered percent benchmarks: the 0-1 values are published as percentages
+    assert got(data) == {
+        ("arc_challenge", "acc_norm"): 61.2, ("hellaswag", "acc_norm"): 83.11, ("Total Average", None): 0.7215,
     }
 
 
@@ -107,15 +110,20 @@ def test_close_names_of_siblings_are_refused_with_candidates() -> None:
 
 
 def test_leaderboard_v2_values_are_shown_and_never_published() -> None:
-    data = extract("leaderboard.md", "acme/Petrel-7B-Instruct")
-    assert got(data) == {("MMLU (5-shot)", None): 66.9, ("GSM-8K (5-shot)", None): 81.2}
+    # automatically: the auto-generated v2 table and the table with a v2 section are both left alone
+    run = run_cli("extract-readme", "--readme", str(CLASSES / "leaderboard.md"), "--repo-id", "acme/Petrel-7B-Instruct")
+    assert run.code == 1 and "Traceback" not in run.err
+    assert "table 1 skipped: it mixes raw scores with an Open LLM Leaderboard v2 section" in run.err
+    assert "table 2 skipped: its scores are leaderboard-normalized (open-llm-v2)" in run.err
+    # chosen: the raw rows are read, the v2 section is shown as refusals, never published
+    data = extract("leaderboard.md", "acme/Petrel-7B-Instruct", "--table", "1")
+    assert got(data) == {("MMLU (5-shot)", None): 66.9, ("GSM-8K (5-shot)", None): 81.2, ("Average", None): 73.5}
     refused = " ".join(data["refused"])
-    for v2_value in ("28.8", "76.3", "14.8", "26.5"):  # the v2 section of table 1
+    for v2_value in ("28.8", "76.3", "14.8", "26.5"):
         assert v2_value in refused
-    assert any("table 2 skipped" in w and "open-llm-v2" in w for w in data["warnings"])
-    chosen = extract("leaderboard.md", "acme/Petrel-7B-Instruct", "--table", "2")
-    assert chosen["results"] == [] and len(chosen["refused"]) == 7
-    assert all("never published" in r for r in chosen["refused"])
+    chosen = run_cli("extract-readme", "--readme", str(CLASSES / "leaderboard.md"), "--repo-id",
+                     "acme/Petrel-7B-Instruct", "--table", "2")
+    assert chosen.code == 1 and chosen.err.count("never published") == 7 and "MMLU-PRO (5-shot): 29.38" in chosen.err
 
 
 def test_zero_one_fractions_are_converted_for_percent_benchmarks() -> None:

@@ -1253,7 +1253,8 @@ def _extract_auto(
         cands = [c for an in evaluation for c in _candidates(an)]
         who = f"model {target.label!r}" if target else "the model (no --repo-id given)"
         counts = f"{len(evaluation)} of {len(analyses)} tables look like evaluations"
-        raise ModelNotFoundError(f"{who} was not found in any evaluation table ({counts})", cands[:40])
+        skipped = "".join(f"; {w}" for w in report.warnings if " skipped: " in w)
+        raise ModelNotFoundError(f"{who} was not found in any evaluation table ({counts}){skipped}", cands[:40])
     per_table = []
     aggregate_tables = {an.table.index for an in analyses if an.evaluation and _has_aggregate(an)}
     aggregates: list[Score] = []
