@@ -152,11 +152,32 @@ def run_negatives(corpus: Path) -> int:
     return total
 
 
+def time_cards(folder: Path) -> None:
+    """Extraction time per card (in-process, automatic mode): the slowest cards and the total."""
+    timings = []
+    for path in sorted(folder.glob("*.md")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        repo = path.stem.replace("__", "/", 1) if "__" in path.stem else path.stem.replace("_", "/", 1)
+        start = time.perf_counter()
+        try:
+            extract(text, repo)
+        except EvalManagerError:
+            pass
+        timings.append((time.perf_counter() - start, path.name))
+    timings.sort(reverse=True)
+    total = sum(t for t, _ in timings)
+    print(f"\n== timing ({folder}) ==")
+    for seconds, name in timings[:5]:
+        print(f"{seconds * 1000:8.0f} ms  {name}")
+    print(f"timing: {len(timings)} cards, slowest {timings[0][0] * 1000:.0f} ms, total {total:.1f} s" if timings else "no cards")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help=f"corpus folder (default {DEFAULT_CORPUS})")
     ap.add_argument("--mode", choices=["guided", "automatic", "both"], default="both")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every wrong value and miss")
+    ap.add_argument("--time", type=Path, metavar="CARDS_DIR", help="also time extraction on every card of a folder")
     args = ap.parse_args(argv)
     truth_file = args.corpus / "truth.json"
     if not truth_file.is_file():
@@ -168,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
         results, seconds = run_mode(args.corpus, truth, mode == "guided")
         bad += print_mode(mode, results, seconds, args.verbose)[2]
     bad += run_negatives(args.corpus)
+    if args.time:
+        time_cards(args.time)
     return 1 if bad else 0
 
 

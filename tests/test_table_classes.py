@@ -94,6 +94,8 @@ def test_header_written_as_the_first_row() -> None:
         ("identity.md", "acme/Puffin-3-Instruct-8B-Iter3", {("ARC", None): 65.2, ("TruthfulQA", None): 58.0}),
         # a one-character typo in the card's own row
         ("typo_identity.md", "acme/GannetLM-7B", {("Average", None): 61.6, ("ARC", None): 59.4, ("GSM8K", None): 47.4}),
+        # a date suffix the card's own header leaves out (the older dated release is another checkpoint)
+        ("date_suffix.md", "acme/Tern-2B-Chat-0924", {("MMLU", None): 58.1, ("MT-Bench", None): 7.4}),
         # sections decide base / instruct in both directions
         ("base_instruct_sections.md", "acme/Skua-4B-Base", {("MMLU", None): 61.0}),
     ],
