@@ -45,6 +45,17 @@ def _add_publish_options(p: argparse.ArgumentParser) -> None:
     mode.add_argument("--create-pr", action="store_true", help="open a pull request on the Hub")
     mode.add_argument("--pr", type=int, metavar="N", help="add to the existing pull request #N instead of opening one")
     g.add_argument("--force", action="store_true", help="publish even if an open PR already adds the same result, or replace a conflicting value")
+    _add_check_options(p)
+
+
+def _add_check_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("checks before publishing (the Hub leaderboard is compared whenever the Hub is read)")
+    g.add_argument("--cross-check", action="store_true",
+                   help="also read the other sources (card, papers, Artificial Analysis) and show their values side by side")
+    g.add_argument("--tolerance", type=float, default=1.0, metavar="X",
+                   help="largest difference between sources that is not a warning (default: 1.0 point)")
+    g.add_argument("--strict", action="store_true",
+                   help="refuse to publish when sources disagree or a value is off its leaderboard's scale")
 
 
 def _add_source_attribution(p: argparse.ArgumentParser) -> None:
