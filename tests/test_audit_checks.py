@@ -109,11 +109,13 @@ def test_audit_of_an_org_lists_what_each_model_has_and_could_get(org, tmp_path: 
 def test_audit_from_a_file_of_repo_ids_and_one_benchmark(org, tmp_path: Path) -> None:
     _, env = org
     ids = tmp_path / "ids.txt"
-    ids.write_text(f"# campaign\n{THIRTEEN}\n{SEVEN}\n")
+    ids.write_text(f"# campaign\n{ORG}/Gone\n{THIRTEEN}\n{SEVEN}\n")
     run = run_cli("audit", "--repo-ids-file", str(ids), "--benchmark", "MMLU-Pro", "--sources", "model_card",
                   "--format", "json", env=env)
     assert run.code == 0, run.err
-    models = {m["repo_id"]: m for m in run.json()["models"]}
+    gone = run.json()["models"][-1]  # a repo that cannot be read is listed last, with why
+    assert gone["repo_id"] == f"{ORG}/Gone" and "not found" in gone["error"]
+    models = {m["repo_id"]: m for m in run.json()["models"][:-1]}
     assert set(models) == {SEVEN, THIRTEEN}
     assert [b["benchmark"] for m in models.values() for b in m["benchmarks"]] == ["MMLU-Pro", "MMLU-Pro"]
     assert all(set(b["sources"]) == {"model_card"} for m in models.values() for b in m["benchmarks"])

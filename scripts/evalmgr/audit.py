@@ -67,9 +67,12 @@ def audit_model(hub: Hub, repo_id: str, reg: Any, sources: list[str], aa: tuple[
     """The audit of one repo; a failure becomes the model's ``error``, never an exception."""
     try:
         rows, notes = _rows(hub, repo_id, reg, sources, aa, aa_creator)
-    except EvalManagerError as exc:
-        return {"repo_id": repo_id, "error": exc.message.splitlines()[0], "missing": [], "benchmarks": [],
-                "notes": {}}
+    except Exception as exc:  # noqa: BLE001 - one model's failure must not end the audit
+        from .render import redact
+
+        why = exc.message.splitlines()[0] if isinstance(exc, EvalManagerError) else f"{type(exc).__name__}: {exc}"
+        why = redact(why)
+        return {"repo_id": repo_id, "error": why, "missing": [], "benchmarks": [], "notes": {}}
     ordered = sorted(rows.values(), key=lambda r: (STATUS_ORDER[r.status], r.benchmark.lower()))
     return {"repo_id": repo_id, "error": None,
             "missing": [r.benchmark for r in ordered if r.status == "missing"],
@@ -231,7 +234,8 @@ def text_lines(data: dict[str, Any]) -> list[str]:
                            "; ".join(f"#{p['num']} {_values(p['values'])}" for p in b["open_prs"]) or "-",
                            *[_values(b["sources"].get(s, [])) for s in data["sources"]]] for b in m["benchmarks"]]
         widths = [max(len(r[i]) for r in table) for i in range(len(head))]
-        lines += ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in table]
+        if m["benchmarks"]:
+            lines += ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in table]
         lines += [f"  ! sources disagree on {b['benchmark']}: {b['disagreement']}" for b in m["benchmarks"]
                   if b["disagreement"]]
         lines += [f"  note: {label(k)}: {v}" for k, v in m["notes"].items()]

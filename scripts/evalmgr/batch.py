@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Iterator
 
 from .errors import (
@@ -218,7 +219,7 @@ def process_model(model: Any, opts: BatchOptions, hub: Hub, benchmark: Any) -> R
         _, outcome = publish_or_preview(args, collected)
         score = collected.scores[0]
         src = score.provenance.url if score.provenance else None
-        flags = [w for w in collected.warnings if w.startswith(("leaderboard check:", "cross-check:"))]
+        flags = list(collected.extra.get("check_flags", []))
         if opts.dry_run:
             return Record(repo_id, "dry_run", value=score.value, source=src, reason=score.location, flags=flags)
         status = {"pr_created": "pr_created", "pushed": "pushed", "already_present": "already_present",
@@ -267,10 +268,17 @@ def list_candidates(hub: Hub, opts: BatchOptions) -> Iterator[Any]:
         from .audit import models_missing
 
         wanted = models_missing(opts.from_audit, opts.benchmark, opts.source, opts.mapping)[: opts.limit]
-        return iter(hub.call(f"reading {repo_id}", hub.api.model_info, repo_id, expand=LIST_EXPAND)
-                    for repo_id in wanted)
+        return iter(_info_or_id(hub, repo_id) for repo_id in wanted)
     return iter(list_models(hub, sort=opts.sort, pipeline_tag=opts.pipeline_tag, author=opts.author,
                             search=opts.search, limit=opts.limit))
+
+
+def _info_or_id(hub: Hub, repo_id: str) -> Any:
+    """The model's listing info; a bare id when it cannot be read (its record then says why)."""
+    try:
+        return hub.call(f"reading {repo_id}", hub.api.model_info, repo_id, expand=LIST_EXPAND)
+    except EvalManagerError:
+        return SimpleNamespace(id=repo_id)
 
 
 def run_batch(opts: BatchOptions, *, resume: str | None = None, progress: bool | None = None) -> dict[str, Any]:

@@ -194,7 +194,8 @@ def other_sources(args: argparse.Namespace, primary: set[str]) -> list[SourceRep
 def review(args: argparse.Namespace, collected: Any) -> None:
     """Cross-source check (``--cross-check``) and leaderboard sanity (when the command reads the Hub anyway).
 
-    Results go into ``collected`` (warnings, and ``cross_check`` / ``leaderboard_flags`` in JSON); with
+    Results go into ``collected`` (warnings; in JSON ``cross_check``, ``leaderboard_flags`` and ``check_flags``,
+    every disagreement and flag together); with
     ``--strict`` a disagreement or a flag refuses the whole change.
     """
     from .commands import hub_for, online, registry
@@ -212,7 +213,7 @@ def review(args: argparse.Namespace, collected: Any) -> None:
         }
         collected.extra["side_by_side"] = [c.side_by_side() for c in comparisons]
         problems += [w for c in comparisons if (w := c.warning())]
-        collected.warnings += [f"cross-check: {label(r.source)}: {r.note}" for r in reports if r.note]
+        collected.warnings += [f"{label(r.source)} (cross-check): {r.note}" for r in reports if r.note]
     if online(args):
         from .sanity import check_scores
 
@@ -221,6 +222,7 @@ def review(args: argparse.Namespace, collected: Any) -> None:
         problems += flags
         collected.warnings += notes
     collected.warnings += problems
+    collected.extra["check_flags"] = problems
     if problems and getattr(args, "strict", False):
         raise CheckRefusedError("--strict: nothing was published:\n" + "\n".join(f"  {p}" for p in problems),
                                 "check the sources named above; publish the right value with --value and its "
