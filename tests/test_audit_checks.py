@@ -296,3 +296,11 @@ def test_paper_source_names_the_table_and_a_pdf_page_links_to_it() -> None:
     pdf = Score("GPQA Diamond", 31.3, provenance=Provenance("paper", f"https://arxiv.org/abs/{PAPER_ID}", "Orca-Lite"))
     pin_paper(pdf, PaperText(PAPER_ID, "Orca-Lite", "", "pdf", ["", "", ""]), 3, 1)
     assert (pdf.provenance.url, pdf.provenance.name) == (f"https://arxiv.org/pdf/{PAPER_ID}#page=3", "Orca-Lite, page 3")
+
+
+def test_cross_check_needs_the_repo(hf_env: dict[str, str], tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text(card("Orca-Lite-7B-Instruct", {"GPQA Diamond": "31.3"}))
+    run = run_cli("extract-readme", "--readme", str(readme), "--model-name-override", "Orca-Lite-7B-Instruct",
+                  "--cross-check", env=hf_env)
+    assert run.code == 2 and "--cross-check needs --repo-id" in run.err

@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import EvalManagerError
+from .errors import EvalManagerError, UsageError
 from .scores import Score
 
 SOURCES = ("model_card", "aa", "paper")
@@ -201,7 +201,9 @@ def review(args: argparse.Namespace, collected: Any) -> None:
     from .commands import hub_for, online, registry
 
     problems: list[str] = []
-    if getattr(args, "cross_check", False) and args.repo_id:
+    if getattr(args, "cross_check", False) and not args.repo_id:
+        raise UsageError("--cross-check needs --repo-id: the other sources are found from the repo")
+    if getattr(args, "cross_check", False):
         primary = {s.provenance.kind for s in collected.scores if s.provenance}
         reports = other_sources(args, primary)
         tolerance = getattr(args, "tolerance", DEFAULT_TOLERANCE)

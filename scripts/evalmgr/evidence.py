@@ -22,15 +22,9 @@ def _norm(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
 
 
-def table_row_line(text: str, score: Score) -> int | None:
-    """1-based line of the row that holds ``score`` in its card table; the table's first line when the row
-    cannot be told apart; None when the score names no table of ``text``."""
-    from .tables import find_tables
-
-    table = next((t for t in find_tables(text) if t.index == score.table), None) if score.table else None
-    if table is None:
-        return None
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+def table_row_line(lines: list[str], table: Any, score: Score) -> int:
+    """1-based line of the row that holds ``score`` in ``table`` (``lines``: the card's lines); the table's first
+    line when no single row line holds the value."""
     start = table.line - 1
     window = []
     for i in range(start, min(len(lines), start + MAX_TABLE_LINES)):
@@ -56,14 +50,18 @@ def _same(token: str, value: float) -> bool:
 
 def pin_card(scores: list[Score], text: str, repo_id: str | None, sha: str | None) -> None:
     """Point each card score's source at ``blob/<sha>/README.md#L<row>`` (only for a card read from the Hub)."""
-    if not (repo_id and sha):
+    from .tables import find_tables
+
+    if not (repo_id and sha and scores):
         return
+    tables = {t.index: t for t in find_tables(text)}
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for s in scores:
         p = s.provenance
         if p is None or p.kind != "model_card" or not p.url:
             continue
-        line = table_row_line(text, s)
-        anchor = f"#L{line}" if line else ""
+        table = tables.get(s.table) if s.table else None
+        anchor = f"#L{table_row_line(lines, table, s)}" if table else ""
         s.provenance = replace(p, url=f"{p.url.rstrip('/')}/blob/{sha}/README.md{anchor}")
 
 
