@@ -36,12 +36,13 @@ def result_yaml(dataset: str, task: str, value: float) -> str:
 
 
 def seed_org(hub: HubEmulator) -> None:
-    """An org with: a model missing three benchmarks (card, paper and AA give them; AA disagrees on GPQA), one whose
+    """An org with: a model missing four benchmarks (card, paper and AA give them; AA disagrees on GPQA), one whose
     GPQA is in an open PR, a GGUF derivative (skipped) and a card without a table."""
     hub.add_user("contrib", TOKEN)
     tg = {"pipeline_tag": "text-generation"}
     for repo_id, text in (("Idavidrein/gpqa", GPQA_TASKS), ("TIGER-Lab/MMLU-Pro", "tasks:\n- id: mmlu_pro\n"),
-                          ("openai/gsm8k", "tasks:\n- id: gsm8k\n"), ("cais/hle", "tasks:\n- id: hle\n")):
+                          ("openai/gsm8k", "tasks:\n- id: gsm8k\n"), ("cais/hle", "tasks:\n- id: hle\n"),
+                          ("OpenEvals/aime_24", "tasks:\n- id: aime_24\n")):  # its task id is not bundled
         hub.add_dataset(repo_id, {"eval.yaml": text})
     seven = card("Orca-Lite-7B-Instruct", {"GPQA Diamond": "31.3", "MMLU-Pro": "74.8", "GSM8K": "71.8",
                                            "Humanity's Last Exam": "4.9"}, paper=True)
@@ -60,7 +61,7 @@ def aa_payload() -> dict:
     """AA's shape: the 7B model only (its GPQA, 51.9, disagrees with the card's 31.3)."""
     return {"data": [{"id": "m-7b", "name": "Orca Lite 7B Instruct", "slug": "orca-lite-7b-instruct",
                       "model_creator": {"id": "c-1", "name": "Tidepool Labs", "slug": ORG},
-                      "evaluations": {"gpqa": 0.519, "mmlu_pro": 0.748, "hle": 0.047,
+                      "evaluations": {"gpqa": 0.519, "mmlu_pro": 0.748, "hle": 0.047, "aime": 0.3,
                                       "artificial_analysis_intelligence_index": 31.4}}]}
 
 
@@ -84,7 +85,8 @@ def test_audit_of_an_org_lists_what_each_model_has_and_could_get(org, tmp_path: 
     assert [m["repo_id"] for m in data["models"]] == [SEVEN, THIRTEEN, f"{ORG}/Orca-Lite-Notes"]  # most missing first
     assert data["skipped"] == [{"repo_id": f"{ORG}/Orca-Lite-7B-Instruct-GGUF", "reason": "derivative: tagged gguf"}]
     seven = {b["benchmark"]: b for b in data["models"][0]["benchmarks"]}
-    assert data["models"][0]["missing"] == ["GPQA Diamond", "Humanity's Last Exam", "MMLU-Pro"]
+    assert data["models"][0]["missing"] == ["AIME 2024", "GPQA Diamond", "Humanity's Last Exam", "MMLU-Pro"]
+    assert seven["AIME 2024"]["task_id"] == "aime_24"  # read from the benchmark's eval.yaml
     gpqa = seven["GPQA Diamond"]
     assert gpqa["status"] == "missing"
     assert {s: [v["value"] for v in vals] for s, vals in gpqa["sources"].items()} == {
@@ -102,7 +104,7 @@ def test_audit_of_an_org_lists_what_each_model_has_and_could_get(org, tmp_path: 
         (THIRTEEN, "GPQA Diamond", "in_pr", "35.5"), (THIRTEEN, "MMLU-Pro", "missing", "66.4")}
     text = run_cli("audit", "--author", ORG, env=env)
     assert text.code == 0, text.err
-    assert f"{SEVEN}: 3 missing (GPQA Diamond, Humanity's Last Exam, MMLU-Pro)" in text.out
+    assert f"{SEVEN}: 4 missing (AIME 2024, GPQA Diamond, Humanity's Last Exam, MMLU-Pro)" in text.out
     assert "! sources disagree on GPQA Diamond" in text.out
 
 
@@ -245,6 +247,9 @@ def test_a_value_far_above_every_model_is_flagged(board) -> None:
     assert run.code == 0, run.err
     (flag,) = run.json()["leaderboard_flags"]
     assert "91 is above every reported model by 24.9" in flag and "ranges from 57.5 to 66.1" in flag
+    new_best = run_cli("add-eval", "--repo-id", SEVEN, "--benchmark", "GPQA Diamond", "--value", "72", "--format",
+                       "json", env=env)  # 5.9 above the best: more than half the spread, less than 15% of it
+    assert new_best.json()["leaderboard_flags"] == []
     other_task = run_cli("add-eval", "--repo-id", SEVEN, "--benchmark", "GPQA Main", "--value", "0.5", "--format",
                          "json", env=env)  # the leaderboard ranks diamond only: nothing to compare with
     assert other_task.json()["leaderboard_flags"] == []

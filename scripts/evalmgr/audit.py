@@ -179,6 +179,9 @@ def run_audit(args: argparse.Namespace) -> dict[str, Any]:
     args._hub = hub
     reg = registry(args)
     ids, skipped = repo_ids(args, hub)
+    # Hub benchmarks whose task id is not bundled: their eval.yaml says it (cached), so they can be counted.
+    unknown_tasks = {b.dataset_id for b in reg.benchmarks.values() if b.hub_benchmark and b.dataset_id and not b.task_id}
+    registry_notes = reg.load_hub_task_ids(hub, unknown_tasks) if ids else []
     aa = aa_models() if "aa" in sources else (None, None)
     tolerance = args.tolerance
 
@@ -193,7 +196,7 @@ def run_audit(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "sources": sources, "tolerance": tolerance,
-        "models": models, "skipped": skipped,
+        "models": models, "skipped": skipped, "registry_notes": registry_notes,
         "totals": {"models": len(models), "missing": sum(len(m["missing"]) for m in models),
                    "in_pr": sum(1 for m in models for b in m["benchmarks"] if b["status"] == "in_pr"),
                    "on_main": sum(1 for m in models for b in m["benchmarks"] if b["status"] == "on_main")},
