@@ -83,7 +83,7 @@ def test_every_status_and_skip_reason(hub: HubEmulator, env: dict[str, str], tmp
     assert by_repo["acme/Good-7B"]["value"] == 41.2
     assert by_repo["acme/Good-7B"]["pr_url"].endswith("/acme/Good-7B/discussions/1")
     assert "28.1" in by_repo["nimbus/Nimbus-3B-Instruct"]["reason"]
-    assert set(by_repo["acme/Good-7B"]) == {"repo_id", "status", "value", "source", "pr_url", "reason", "time"}
+    assert set(by_repo["acme/Good-7B"]) == {"repo_id", "status", "value", "source", "pr_url", "reason", "flags", "time"}
     summary = run.json()
     assert summary["counts"]["pr_created"] == 1 and summary["models_logged"] == 7
     assert json.loads(next(runs.glob("*.summary.json")).read_text())["counts"] == summary["counts"]

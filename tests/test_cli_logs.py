@@ -63,8 +63,8 @@ def test_upload_logs_then_open_one_pr(logs: Path, hub: HubEmulator, hf_env: dict
     (path,) = [p for p in uploaded if p.endswith(".eval")]
     assert uploaded[path] == next(logs.glob("*.eval")).read_bytes()
     (entry,) = yaml.safe_load(hub.files(REPO, "refs/pr/1")[".eval_results/gpqa.yaml"])
-    folder = path.rsplit("/", 1)[0]
-    assert entry["source"]["url"].endswith(f"/datasets/alice/eval-logs/tree/main/{folder}")
+    upload = hub.commits("alice/eval-logs", repo_type="dataset")[0]["oid"]  # the log file, pinned to its upload
+    assert entry["source"]["url"].endswith(f"/datasets/alice/eval-logs/blob/{upload}/{path}")
     assert run.json()["publish"]["status"] == "pr_created"
     assert TOKEN not in run.out + run.err
 

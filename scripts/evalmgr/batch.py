@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Iterator
 
 from .errors import (
@@ -31,7 +32,7 @@ from .errors import (
 from .hub import Hub, RateGate
 
 STATUSES = ("pr_created", "pushed", "already_present", "open_pr_exists", "not_found", "ambiguous", "skipped",
-            "dry_run", "error")
+            "refused", "dry_run", "error")
 # Base-model relations whose repos reuse another model's weights: their scores are not their own.
 DERIVATIVE_RELATIONS = ("quantized", "merge", "adapter")
 DERIVATIVE_TAGS = ("gguf", "awq", "gptq", "mlx", "exl2", "bitsandbytes", "4-bit", "8-bit", "quantized", "merge")
@@ -54,6 +55,9 @@ class BatchOptions:
     concurrency: int = 4
     runs_dir: str = str(PROJECT_RUNS)
     mapping: str | None = None
+    cross_check: bool = False  # compare with the other sources (card, papers, AA) before publishing
+    strict: bool = False  # refuse (status "refused") when sources disagree or the leaderboard flags the value
+    from_audit: str | None = None  # an audit's JSON: only its models that miss the benchmark and whose source has it
 
 
 @dataclass
@@ -66,6 +70,7 @@ class Record:
     source: str | None = None
     pr_url: str | None = None
     reason: str | None = None
+    flags: list[str] = field(default_factory=list)  # leaderboard and cross-source warnings on the value
     time: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
 
@@ -158,7 +163,7 @@ class RunLog:
 # --------------------------------------------------------------------------- one model
 
 
-def _derivative_reason(model: Any) -> str | None:
+def derivative_reason(model: Any) -> str | None:
     tags = [t.lower() for t in (getattr(model, "tags", None) or [])]
     for t in tags:
         if t.startswith("base_model:"):
@@ -186,12 +191,13 @@ def process_model(model: Any, opts: BatchOptions, hub: Hub, benchmark: Any) -> R
     """Everything for one model; any failure becomes a record, never an exception."""
     from .cli import build_parser
     from .commands import add_eval, publish_or_preview
+    from .crosscheck import CheckRefusedError
     from .publish import open_prs_adding
     from .render import redact
 
     repo_id = model.id
     try:
-        if not opts.include_derivatives and (why := _derivative_reason(model)):
+        if not opts.include_derivatives and (why := derivative_reason(model)):
             return Record(repo_id, "skipped", reason=why)
         if getattr(model, "private", False):
             return Record(repo_id, "skipped", reason="private repository")
@@ -204,6 +210,7 @@ def process_model(model: Any, opts: BatchOptions, hub: Hub, benchmark: Any) -> R
         argv = ["add-eval", "--repo-id", repo_id, "--benchmark", opts.benchmark, "--source", opts.source]
         if opts.mapping:
             argv += ["--mapping", opts.mapping]
+        argv += [flag for flag, on in (("--cross-check", opts.cross_check), ("--strict", opts.strict)) if on]
         if not opts.dry_run:
             argv.append("--apply" if opts.push else "--create-pr")
         args = build_parser().parse_args(argv)
@@ -212,13 +219,17 @@ def process_model(model: Any, opts: BatchOptions, hub: Hub, benchmark: Any) -> R
         _, outcome = publish_or_preview(args, collected)
         score = collected.scores[0]
         src = score.provenance.url if score.provenance else None
+        flags = list(collected.extra.get("check_flags", []))
         if opts.dry_run:
-            return Record(repo_id, "dry_run", value=score.value, source=src, reason=score.location)
+            return Record(repo_id, "dry_run", value=score.value, source=src, reason=score.location, flags=flags)
         status = {"pr_created": "pr_created", "pushed": "pushed", "already_present": "already_present",
                   "open_pr_exists": "open_pr_exists"}.get(outcome.status)
         if status is None:
             return Record(repo_id, "error", value=score.value, source=src, reason=f"unexpected outcome {outcome.status}")
-        return Record(repo_id, status, value=score.value, source=src, pr_url=outcome.url, reason=outcome.message)
+        return Record(repo_id, status, value=score.value, source=src, pr_url=outcome.url, reason=outcome.message,
+                      flags=flags)
+    except CheckRefusedError as exc:
+        return Record(repo_id, "refused", reason=redact(exc.message))
     except (ScoreNotFoundError, ModelNotFoundError) as exc:
         return Record(repo_id, "not_found", reason=redact(exc.message))
     except AmbiguousScoreError as exc:
@@ -237,17 +248,37 @@ def process_model(model: Any, opts: BatchOptions, hub: Hub, benchmark: Any) -> R
 # --------------------------------------------------------------------------- the run
 
 
-def list_candidates(hub: Hub, opts: BatchOptions) -> Iterator[Any]:
-    """Models in the requested order, with what the skip checks need, in as few requests as possible."""
-    expand = ["gated", "private", "tags", "evalResults", "pipeline_tag", "trendingScore", "downloads", "likes"]
+LIST_EXPAND = ["gated", "private", "tags", "evalResults", "pipeline_tag", "trendingScore", "downloads", "likes"]
+
+
+def list_models(hub: Hub, *, sort: str, pipeline_tag: str | None, author: str | None, search: str | None,
+                limit: int) -> list[Any]:
+    """Models in the requested order (trending, downloads, likes), with what the skip checks need, in one listing."""
 
     def listing() -> list[Any]:
-        return list(hub.api.list_models(
-            sort=SORT_KEYS[opts.sort], pipeline_tag=opts.pipeline_tag, author=opts.author, search=opts.search,
-            limit=opts.limit, expand=expand,
-        ))
+        return list(hub.api.list_models(sort=SORT_KEYS[sort], pipeline_tag=pipeline_tag, author=author,
+                                        search=search, limit=limit, expand=LIST_EXPAND))
 
-    return iter(hub.call("listing models", listing))
+    return hub.call("listing models", listing)
+
+
+def list_candidates(hub: Hub, opts: BatchOptions) -> Iterator[Any]:
+    """The run's models: from an audit's JSON (``--from-audit``), else from the Hub's listing."""
+    if opts.from_audit:
+        from .audit import models_missing
+
+        wanted = models_missing(opts.from_audit, opts.benchmark, opts.source, opts.mapping)[: opts.limit]
+        return iter(_info_or_id(hub, repo_id) for repo_id in wanted)
+    return iter(list_models(hub, sort=opts.sort, pipeline_tag=opts.pipeline_tag, author=opts.author,
+                            search=opts.search, limit=opts.limit))
+
+
+def _info_or_id(hub: Hub, repo_id: str) -> Any:
+    """The model's listing info; a bare id when it cannot be read (its record then says why)."""
+    try:
+        return hub.call(f"reading {repo_id}", hub.api.model_info, repo_id, expand=LIST_EXPAND)
+    except EvalManagerError:
+        return SimpleNamespace(id=repo_id)
 
 
 def run_batch(opts: BatchOptions, *, resume: str | None = None, progress: bool | None = None) -> dict[str, Any]:
@@ -307,6 +338,7 @@ def _progress(total: int, tty: bool):  # -> Callable[[Record], None]
         count["n"] += 1
         extra = f" {r.value:g}" if r.value is not None else ""
         url = f" {r.pr_url}" if r.pr_url else ""
-        sys.stderr.write(redact(f"[{count['n']}/{total}] {r.repo_id}: {r.status}{extra}{url}") + "\n")
+        flags = "".join(f"\n    flagged: {f}" for f in r.flags)
+        sys.stderr.write(redact(f"[{count['n']}/{total}] {r.repo_id}: {r.status}{extra}{url}{flags}") + "\n")
 
     return line

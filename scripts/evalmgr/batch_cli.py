@@ -44,6 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--runs-dir", help="where run logs go (default: the project's runs/)")
     p.add_argument("--resume", metavar="RUN", help="continue an interrupted run (its name or .jsonl path)")
     p.add_argument("--mapping", metavar="FILE", help="extra benchmark mapping JSON")
+    p.add_argument("--cross-check", action="store_true", help="compare each value with the other sources (card, papers, AA)")
+    p.add_argument("--strict", action="store_true",
+                   help="log as refused, and publish nothing, when sources disagree or the leaderboard flags the value")
+    p.add_argument("--from-audit", metavar="JSON", help="the models of an `evaluation_manager.py audit --format json` "
+                   "output that miss the benchmark and whose --source gives it (instead of the Hub's listing)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="summary format on stdout")
     return p
 
@@ -64,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
         benchmark=args.benchmark or "", source=args.source, limit=args.limit, sort=args.sort,
         pipeline_tag=args.pipeline_tag or None, author=args.author, search=args.search, dry_run=args.dry_run,
         push=args.push, include_derivatives=args.include_derivatives, concurrency=args.concurrency,
-        runs_dir=args.runs_dir or str(PROJECT_RUNS), mapping=args.mapping,
+        runs_dir=args.runs_dir or str(PROJECT_RUNS), mapping=args.mapping, from_audit=args.from_audit,
+        cross_check=args.cross_check, strict=args.strict,
     )
     try:
         summary = run_batch(opts, resume=args.resume)

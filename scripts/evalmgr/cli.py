@@ -45,6 +45,17 @@ def _add_publish_options(p: argparse.ArgumentParser) -> None:
     mode.add_argument("--create-pr", action="store_true", help="open a pull request on the Hub")
     mode.add_argument("--pr", type=int, metavar="N", help="add to the existing pull request #N instead of opening one")
     g.add_argument("--force", action="store_true", help="publish even if an open PR already adds the same result, or replace a conflicting value")
+    _add_check_options(p)
+
+
+def _add_check_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("checks before publishing (the Hub leaderboard is compared whenever the Hub is read)")
+    g.add_argument("--cross-check", action="store_true",
+                   help="also read the other sources (card, papers, Artificial Analysis) and show their values side by side")
+    g.add_argument("--tolerance", type=float, default=1.0, metavar="X",
+                   help="largest difference between sources that is not a warning (default: 1.0 point)")
+    g.add_argument("--strict", action="store_true",
+                   help="refuse to publish when sources disagree or a value is off its leaderboard's scale")
 
 
 def _add_source_attribution(p: argparse.ArgumentParser) -> None:
@@ -160,6 +171,29 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input_options(p, readme=False)
     _add_output_options(p, ("text", "json"))
 
+    p = add("audit", _audit, "which benchmarks models have, and which each source could give them",
+            "Plan a campaign: for an org's models (trending / most downloaded) or a file of repo ids, list which Hub "
+            "benchmarks each has on main or in open PRs, and which it could get from its card, Artificial Analysis "
+            "or its papers, with each source's value. Most missing first. Feed --format json to "
+            "batch_eval_prs.py --from-audit.")
+    g = p.add_argument_group("models")
+    g.add_argument("--author", metavar="ORG", help="the models of this org or user")
+    g.add_argument("--search", metavar="TEXT", help="models whose id contains this text")
+    g.add_argument("--repo-ids-file", metavar="FILE", help="one repo id per line (# comments allowed)")
+    g.add_argument("--limit", type=int, default=20, help="models to list with --author/--search (default: 20)")
+    g.add_argument("--sort", choices=("trending", "downloads", "likes"), default="trending")
+    g.add_argument("--pipeline-tag", default="text-generation", help="model pipeline tag (default: text-generation)")
+    g.add_argument("--include-derivatives", action="store_true", help="also audit quantized / merged / adapter repos")
+    p.add_argument("--sources", default="model_card,aa,paper",
+                   help="sources to read, comma-separated (default: model_card,aa,paper; aa needs AA_API_KEY)")
+    p.add_argument("--aa-creator-slug", metavar="SLUG", help="the org's Artificial Analysis creator slug")
+    p.add_argument("--benchmark", action="append", metavar="NAME", help="only these benchmarks (repeatable)")
+    p.add_argument("--tolerance", type=float, default=1.0, help="sources further apart than this disagree (default: 1.0)")
+    p.add_argument("--concurrency", type=int, default=4, help="models read at the same time (default: 4)")
+    p.add_argument("--mapping", metavar="FILE", help="extra benchmark mapping JSON")
+    p.add_argument("--csv", metavar="PATH", help="also write the table as CSV")
+    _add_output_options(p, ("text", "json"))
+
     p = add("get-prs", _reporting("get_prs", "print_prs"), "list open pull requests and which touch evaluation results",
             "Step 3 before publishing: list the repo's open pull requests (all pages) and which of them add "
             ".eval_results/ files or model-index entries, and for which benchmarks.")
@@ -192,6 +226,12 @@ def _reporting(compute: str, printer: str) -> Callable[[argparse.Namespace], int
         return getattr(render, printer)(getattr(commands, compute)(args), args.format)
 
     return run
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from .audit import print_audit, run_audit
+
+    return print_audit(run_audit(args), args)
 
 
 # --------------------------------------------------------------------------- main

@@ -133,12 +133,14 @@ def inspect_tables(args: argparse.Namespace) -> list[Any]:
 
 def card_scores(args: argparse.Namespace) -> Collected:
     """Every score of the model in the card's tables, mapped through the registry."""
+    from .evidence import pin_card
     from .sources.card import scores_from_card
 
-    _, text = card_text(args)
+    state, text = card_text(args)
     report = scores_from_card(text, args.repo_id, **_card_options(args))
     reg = registry(args)
     reg.annotate(report.scores, contexts=table_contexts(text, report.tables_used))
+    pin_card(report.scores, text, args.repo_id, state.sha)
     resolve_task_ids(args, reg, report.scores)
     attribute(report.scores, args, None)
     return Collected(args.repo_id, report.scores, list(report.warnings), list(report.refused))
@@ -303,8 +305,14 @@ def extract_paper(args: argparse.Namespace) -> Any:
 def _paper_confirmed(args: argparse.Namespace) -> Collected:
     """Only exact benchmark + exact model matches from papers; the rest is shown, never published."""
     args.model_name_override = getattr(args, "model_name_override", None)
+    from .evidence import pin_paper
+
     reports = extract_paper(args)
-    confirmed = [c.score for _, r in reports for c in r.candidates if c.confirmed]
+    confirmed = []
+    for paper, r in reports:
+        for c in (c for c in r.candidates if c.confirmed):
+            pin_paper(c.score, paper, c.page, c.table)
+            confirmed.append(c.score)
     unconfirmed = [c for _, r in reports for c in r.candidates if not c.confirmed]
     if not confirmed and unconfirmed:
         listing = "\n".join(f"  {c.score.benchmark} = {c.score.value} ({c.reason}; {c.score.location})" for c in unconfirmed)
@@ -338,28 +346,34 @@ def import_logs(args: argparse.Namespace) -> Collected:
         )
     url = args.logs_url
     if args.upload_logs_to:  # only now: nothing is uploaded for a refused change
-        url = upload_logs(hub_for(args), args.upload_logs_to, paths)
-        for s in scores:
-            s.provenance = replace(s.provenance, url=url) if s.provenance else Provenance(kind="logs", url=url)
+        url, files = upload_logs(hub_for(args), args.upload_logs_to, paths)
+        for f in found:  # each entry links to its own log file at the upload commit
+            at = files.get(f.path.name, url)
+            f.score.provenance = replace(f.score.provenance, url=at) if f.score.provenance else Provenance("logs", at)
     warnings = [w for s in scores for w in s.warnings]
     if not url:
         warnings.append("no --logs-url or --upload-logs-to: the entries will have no source link to the logs")
     return Collected(args.repo_id, scores, warnings)
 
 
-def upload_logs(hub: Hub, repo_id: str, paths: list[Path]) -> str:
-    """Upload log files to a Hub dataset repo (created if needed); returns the folder URL for source.url."""
+def upload_logs(hub: Hub, repo_id: str, paths: list[Path]) -> tuple[str, dict[str, str]]:
+    """Upload log files to a Hub dataset repo (created if needed); returns the folder URL and each file's URL
+    at the upload commit (by file name)."""
     from datetime import datetime, timezone
 
     folder = "logs/" + datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     files = [f for p in paths for f in ([p] if p.is_file() else sorted(x for x in p.rglob("*") if x.is_file()))]
     from huggingface_hub import CommitOperationAdd
 
+    from .evidence import log_file_url
+
     hub.call(f"creating {repo_id}", hub.api.create_repo, repo_id, repo_type="dataset", exist_ok=True)
     ops = [CommitOperationAdd(path_in_repo=f"{folder}/{f.name}", path_or_fileobj=str(f)) for f in files]
-    hub.call(f"uploading logs to {repo_id}", hub.api.create_commit, repo_id, ops, repo_type="dataset",
-             commit_message=f"Add evaluation logs ({len(files)} files)")
-    return f"{hub.repo_url(repo_id, 'dataset')}/tree/main/{folder}"
+    info = hub.call(f"uploading logs to {repo_id}", hub.api.create_commit, repo_id, ops, repo_type="dataset",
+                    commit_message=f"Add evaluation logs ({len(files)} files)")
+    base = hub.repo_url(repo_id, "dataset")
+    oid = getattr(info, "oid", None)
+    return log_file_url(base, None, folder, ""), {f.name: log_file_url(base, oid, folder, f.name) for f in files}
 
 
 # --------------------------------------------------------------------------- finish: preview or publish
@@ -375,6 +389,9 @@ def finish(args: argparse.Namespace, collected: Collected) -> int:
 
 def publish_or_preview(args: argparse.Namespace, collected: Collected) -> tuple[Change, Outcome]:
     """The change the collected scores make, and what previewing or publishing it did."""
+    from .crosscheck import review
+
+    review(args, collected)
     fmt = "model-index" if args.format == "model-index" else "eval-results"
     registered = [s for s in collected.scores if s.dataset_id and s.task_id]
     unregistered = [s for s in collected.scores if not (s.dataset_id and s.task_id)]

@@ -89,6 +89,8 @@ def print_collected(args: argparse.Namespace, collected: Collected, change: Chan
                 out(f"# {path}")
                 out(text.rstrip("\n"))
                 out()
+        for line in collected.extra.get("side_by_side", []):
+            err(f"sources: {line}")
         for w in collected.warnings:
             err(f"warning: {w}")
         for r in collected.refused:

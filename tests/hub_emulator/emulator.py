@@ -217,6 +217,22 @@ class HubEmulator:
             disc.status = status
             return disc.num
 
+    def add_leaderboard(self, dataset_id: str, values: dict[str, float], task_id: str | None = None) -> None:
+        """Results on a benchmark's leaderboard: each model (created if missing) gets ``.eval_results/`` on main
+        with its value for ``task_id`` (default: the first task of the dataset's ``eval.yaml``, which must exist)."""
+        with self.lock:
+            spec = yaml.safe_load(self.files(dataset_id, repo_type="dataset")["eval.yaml"])
+            task = task_id or spec["tasks"][0]["id"]
+            for model_id, value in values.items():
+                entry = [{"dataset": {"id": dataset_id, "task_id": task}, "value": value,
+                          "source": {"url": f"https://huggingface.co/{model_id}", "name": "Model card"}}]
+                path = f".eval_results/{dataset_id.split('/')[-1].lower()}_{task}.yaml"
+                text = yaml.safe_dump(entry, sort_keys=False)
+                if ("model", model_id) in self.repos:
+                    self.add_commit(model_id, {path: text}, message="Add evaluation result")
+                else:
+                    self.add_model(model_id, {"README.md": f"# {model_id}\n", path: text})
+
     def grant_gated(self, repo_id: str, user: str, repo_type: str = "model") -> None:
         """Accept ``user``'s access request to a gated repo."""
         with self.lock:

@@ -6,6 +6,8 @@ import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
+import yaml
+
 from .state import Commit, Repo, blob_oid, card_data, derived_tags, eval_results
 from .transport import HttpError, Request, Response, paged, route
 
@@ -378,6 +380,56 @@ def _folder_entry(commit: Commit, folder: str) -> dict[str, Any]:
     return {"type": "directory", "oid": hashlib.sha1(repr(listing).encode()).hexdigest(), "size": 0, "path": folder}
 
 
+def leaderboard(emu: HubEmulator, req: Request, repo_id: str) -> list[dict[str, Any]]:
+    """``GET /api/datasets/{id}/leaderboard`` (``HfApi.get_dataset_leaderboard``): the benchmark's default view.
+
+    Like the Hub, it is computed from the models' ``.eval_results/`` on main: entries of the first task of the
+    dataset's ``eval.yaml``, highest value first, ranked from 1.
+    ``base_model=false`` includes models that declare a ``base_model``; by default they are left out. A dataset
+    without ``eval.yaml`` has no leaderboard (404).
+    """
+    dataset = emu.visible_repo(req, "dataset", repo_id)
+    spec = _yaml_or_none(dataset.commits[dataset.branches["main"]].files.get("eval.yaml"))
+    tasks = spec.get("tasks") if isinstance(spec, dict) else None
+    if not isinstance(tasks, list) or not tasks or not isinstance(tasks[0], dict):
+        raise HttpError(404, f"{repo_id} has no leaderboard (it is not a benchmark dataset)")
+    task_id = tasks[0].get("id")
+    only_roots = (req.param("base_model") or "true").lower() != "false"
+    rows = []
+    for repo in emu.repos.values():
+        if repo.repo_type != "model" or repo.private:
+            continue
+        files = repo.commits[repo.branches["main"]].files
+        if only_roots and (card_data(files) or {}).get("base_model"):
+            continue
+        for item in eval_results(files):
+            data = item.get("data") or {}
+            if (data.get("dataset") or {}).get("id") == repo_id and data["dataset"].get("task_id") == task_id:
+                rows.append((repo, item["filename"], data))
+    rows.sort(key=lambda r: r[2]["value"], reverse=True)
+    return [_leaderboard_entry(emu, rank, *row) for rank, row in enumerate(rows, start=1)]
+
+
+def _leaderboard_entry(emu: HubEmulator, rank: int, repo: Repo, filename: str, data: dict[str, Any]) -> dict:
+    is_org = repo.namespace not in emu.users
+    author = {"_id": _id(repo.namespace), "name": repo.namespace, "fullname": repo.namespace, "avatarUrl": "",
+              "type": "org" if is_org else "user"}
+    source = data.get("source")
+    entry = {"rank": rank, "modelId": repo.repo_id, "value": data["value"], "filename": filename,
+             "verified": bool(data.get("verifyToken")), "author": author,
+             "source": {**source, "isExternal": True} if isinstance(source, dict) else None}
+    if data.get("notes"):
+        entry["notes"] = data["notes"]
+    return entry
+
+
+def _yaml_or_none(content: bytes | None) -> Any:
+    try:
+        return yaml.safe_load(content.decode("utf-8")) if content is not None else None
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return None
+
+
 def _paper(emu: HubEmulator, arxiv_id: str) -> Any:
     paper = emu.papers.get(arxiv_id)
     if paper is None:
@@ -414,6 +466,7 @@ ROUTES = [
     route("GET", REPO + r"/commits/([^/]+)", list_commits),
     route("GET", REPO + r"/refs", list_refs),
     route("GET", REPO + r"/auth-check(/write)?", auth_check),
+    route("GET", r"/api/datasets/([^/]+/[^/]+)/leaderboard", leaderboard),
     route("GET", r"/api/papers/([^/]+)", paper_info),
     route("GET", r"/papers/([^/]+)\.md", paper_markdown),
     route("GET", r"/(?:(datasets)/)?(?!api/)([^/]+/[^/]+)/resolve/([^/]+)/(.+)", resolve),

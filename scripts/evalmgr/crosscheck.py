@@ -1,0 +1,231 @@
+"""What each source says about one model, side by side, and the checks run before anything is published.
+
+Sources (card tables, Artificial Analysis, the card's papers, our own logs) are read with the same strictness
+as the commands that publish from them: a refused table, an unconfirmed paper number or an ambiguous AA model
+gives no value, only a note saying why. Two sources that give the same benchmark (same Hub dataset, task
+and setup) values further apart than the tolerance are a warning naming both (a refusal with ``--strict``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import EvalManagerError, UsageError
+from .scores import Score
+
+SOURCES = ("model_card", "aa", "paper")
+LABELS = {"model_card": "model card", "aa": "Artificial Analysis", "paper": "paper", "logs": "log",
+          "manual": "given value"}
+DEFAULT_TOLERANCE = 1.0  # points on the benchmark's scale
+
+
+class CheckRefusedError(EvalManagerError):
+    """--strict: sources disagree beyond the tolerance, or a value is off its leaderboard's scale."""
+
+
+@dataclass
+class SourceReport:
+    """Scores one source gives for a model (registered or not), or the note why it gave none."""
+
+    source: str
+    scores: list[Score] = field(default_factory=list)
+    note: str | None = None
+
+
+def key_of(s: Score) -> tuple[str, str, str | None] | None:
+    """What makes two values comparable: the Hub benchmark (dataset, task) and the setup variant."""
+    return (s.dataset_id, s.task_id, s.variant) if s.dataset_id and s.task_id else None
+
+
+def label(source: str) -> str:
+    return LABELS.get(source, source)
+
+
+# --------------------------------------------------------------------------- reading each source
+
+
+def from_card(text: str | None, repo_id: str, sha: str | None, reg: Any) -> SourceReport:
+    """The card's scores, pinned to the revision read."""
+    from .commands import table_contexts
+    from .evidence import pin_card
+    from .sources.card import scores_from_card
+
+    if not text:
+        return SourceReport("model_card", note="the repo has no README.md")
+    try:
+        report = scores_from_card(text, repo_id)
+    except EvalManagerError as exc:
+        return SourceReport("model_card", note=exc.message.splitlines()[0])
+    reg.annotate(report.scores, contexts=table_contexts(text, report.tables_used))
+    pin_card(report.scores, text, repo_id, sha)
+    note = "; ".join(report.refused) or None
+    return SourceReport("model_card", report.scores, note)
+
+
+def from_papers(text: str | None, repo_id: str, hub: Any, reg: Any) -> SourceReport:
+    """Confirmed numbers (exact benchmark, exact model) from the papers the card links."""
+    from .evidence import pin_paper
+    from .sources.paper import fetch_paper_text, find_paper_ids, scores_from_paper
+
+    ids = find_paper_ids(text or "")
+    if not ids:
+        return SourceReport("paper", note="the card links no paper")
+    out = SourceReport("paper")
+    notes = []
+    for pid in ids:
+        try:
+            paper = fetch_paper_text(pid, api=hub.api)
+            report = scores_from_paper(paper, repo_id, registry=reg)
+        except EvalManagerError as exc:
+            notes.append(f"arXiv:{pid}: {exc.message.splitlines()[0]}")
+            continue
+        for c in report.candidates:
+            if c.confirmed:
+                pin_paper(c.score, paper, c.page, c.table)
+                out.scores.append(c.score)
+    out.note = "; ".join(notes) or (None if out.scores else "no confirmed value in " + ", ".join(ids))
+    return out
+
+
+def aa_models() -> tuple[list[Any] | None, str | None]:
+    """AA's model list (cached for a day), or why it is not consulted (no key and no cache is not an error)."""
+    from .sources.aa import fetch_models
+
+    try:
+        return fetch_models(), None
+    except EvalManagerError as exc:
+        if not os.environ.get("AA_API_KEY"):
+            return None, "not consulted: AA_API_KEY is not set"
+        return None, exc.message.splitlines()[0]
+
+
+def from_aa(models: list[Any] | None, why: str | None, repo_id: str, reg: Any, creator_slug: str | None = None,
+            model_name: str | None = None) -> SourceReport:
+    """The AA model that is exactly this repo's (never a reasoning/effort variant picked by guess)."""
+    from .sources.aa import find_model, scores_from_aa
+
+    if models is None:
+        return SourceReport("aa", note=why)
+    try:
+        model = find_model(models, creator_slug=creator_slug, model_name=model_name, repo_id=repo_id)
+    except EvalManagerError as exc:
+        return SourceReport("aa", note=exc.message.splitlines()[0])
+    return SourceReport("aa", scores_from_aa(model, registry=reg).scores)
+
+
+# --------------------------------------------------------------------------- comparing
+
+
+@dataclass
+class Comparison:
+    """One published value and what the other sources give for the same benchmark."""
+
+    score: Score
+    others: list[tuple[str, Score]]
+    tolerance: float
+
+    @property
+    def disagreeing(self) -> list[tuple[str, Score]]:
+        return [(src, o) for src, o in self.others if abs(o.value - self.score.value) > self.tolerance + 1e-9]
+
+    def warning(self) -> str | None:
+        bad = self.disagreeing
+        if not bad:
+            return None
+        took = self.score.provenance.kind if self.score.provenance else "manual"
+        parts = ", ".join(f"{label(src)} gives {o.value:g}" for src, o in bad)
+        return (f"cross-check: {self.score.benchmark}: {label(took)} gives {self.score.value:g}, {parts} "
+                f"(more than {self.tolerance:g} apart)")
+
+    def to_json(self) -> dict[str, Any]:
+        p = self.score.provenance
+        return {
+            "benchmark": self.score.benchmark, "dataset_id": self.score.dataset_id, "task_id": self.score.task_id,
+            "took": {"source": p.kind if p else "manual", "value": self.score.value, "url": p.url if p else None},
+            "others": [{"source": src, "value": o.value, "url": o.provenance.url if o.provenance else None,
+                        "location": o.location, "agrees": abs(o.value - self.score.value) <= self.tolerance + 1e-9}
+                       for src, o in self.others],
+        }
+
+    def side_by_side(self) -> str:
+        took = self.score.provenance.kind if self.score.provenance else "manual"
+        cells = [f"{label(took)} {self.score.value:g} (taken)"] + [f"{label(s)} {o.value:g}" for s, o in self.others]
+        return f"{self.score.benchmark}: " + " | ".join(cells)
+
+
+def compare(scores: list[Score], reports: list[SourceReport], tolerance: float) -> list[Comparison]:
+    """For each registered score, the other sources' values of the same benchmark and setup."""
+    out = []
+    for s in scores:
+        key = key_of(s)
+        if key is None:
+            continue
+        others = [(r.source, o) for r in reports for o in r.scores if key_of(o) == key]
+        if others:
+            out.append(Comparison(s, others, tolerance))
+    return out
+
+
+# --------------------------------------------------------------------------- before publishing
+
+
+def other_sources(args: argparse.Namespace, primary: set[str]) -> list[SourceReport]:
+    """Every source but the ones the scores came from, for the repo of ``args``."""
+    from .commands import hub_for, registry, repo_state
+
+    reg = registry(args)
+    state = repo_state(args)
+    hub = hub_for(args)
+    reports = []
+    if "model_card" not in primary:
+        reports.append(from_card(state.readme, args.repo_id, state.sha, reg))
+    if "paper" not in primary:
+        reports.append(from_papers(state.readme, args.repo_id, hub, reg))
+    if "aa" not in primary:
+        models, why = aa_models()
+        reports.append(from_aa(models, why, args.repo_id, reg, getattr(args, "creator_slug", None),
+                               getattr(args, "model_name", None)))
+    return reports
+
+
+def review(args: argparse.Namespace, collected: Any) -> None:
+    """Cross-source check (``--cross-check``) and leaderboard sanity (when the command reads the Hub anyway).
+
+    Results go into ``collected`` (warnings; in JSON ``cross_check``, ``leaderboard_flags`` and ``check_flags``,
+    every disagreement and flag together); with
+    ``--strict`` a disagreement or a flag refuses the whole change.
+    """
+    from .commands import hub_for, online, registry
+
+    problems: list[str] = []
+    if getattr(args, "cross_check", False) and not args.repo_id:
+        raise UsageError("--cross-check needs --repo-id: the other sources are found from the repo")
+    if getattr(args, "cross_check", False):
+        primary = {s.provenance.kind for s in collected.scores if s.provenance}
+        reports = other_sources(args, primary)
+        tolerance = getattr(args, "tolerance", DEFAULT_TOLERANCE)
+        comparisons = compare(collected.scores, reports, tolerance)
+        collected.extra["cross_check"] = {
+            "tolerance": tolerance,
+            "comparisons": [c.to_json() for c in comparisons],
+            "sources": {r.source: {"values": len(r.scores), "note": r.note} for r in reports},
+        }
+        collected.extra["side_by_side"] = [c.side_by_side() for c in comparisons]
+        problems += [w for c in comparisons if (w := c.warning())]
+        collected.warnings += [f"{label(r.source)} (cross-check): {r.note}" for r in reports if r.note]
+    if online(args):
+        from .sanity import check_scores
+
+        flags, notes = check_scores(hub_for(args), collected.scores, args.repo_id, registry(args))
+        collected.extra["leaderboard_flags"] = flags
+        problems += flags
+        collected.warnings += notes
+    collected.warnings += problems
+    collected.extra["check_flags"] = problems
+    if problems and getattr(args, "strict", False):
+        raise CheckRefusedError("--strict: nothing was published:\n" + "\n".join(f"  {p}" for p in problems),
+                                "check the sources named above; publish the right value with --value and its "
+                                "--source-url, or drop --strict to publish with the warning")
