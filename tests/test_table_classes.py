@@ -6,6 +6,7 @@ publishes, under which label and setting, and what it refuses and says why.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -137,8 +138,10 @@ def test_zero_one_fractions_are_converted_for_percent_benchmarks() -> None:
 
 
 def test_quantized_repo_does_not_take_the_original_models_table() -> None:
+    # neither the single-model table copied from the original's card nor the original's row in a comparison
     run = run_cli("extract-readme", "--readme", str(CLASSES / "quantized.md"), "--repo-id", "acme/Heron-9B-Instruct-GGUF")
     assert run.code == 1 and "quantized/converted checkpoint" in run.err and "--table" in run.err
+    assert "80.2" not in run.out
     assert got(extract("quantized.md", "acme/Heron-9B-Instruct-GGUF", "--table", "1"))[("MMLU (5-shot)", None)] == 61.7
 
 
@@ -162,3 +165,10 @@ def test_inspect_tables_shows_the_roles_it_found() -> None:
     assert roles["category_columns"] == [0] and roles["label_column"] == 1 and roles["value_columns"] == [2, 3]
     frac = run_cli("inspect-tables", "--readme", str(CLASSES / "fractions.md"), "--format", "json").json()
     assert frac["tables"][0]["roles"]["scale"] == "0-1 fractions"
+
+
+def test_a_release_letter_is_part_of_the_name(tmp_path: Path) -> None:
+    card = tmp_path / "README.md"
+    card.write_text("| Model | MMLU |\n|---|---|\n| Starling-7B | 63.9 |\n| Rail-7B | 60.0 |\n")
+    run = run_cli("extract-readme", "--readme", str(card), "--repo-id", "acme/Starling-LM-7B-alpha")
+    assert run.code == 1 and "Starling-7B" in run.err  # offered as a candidate, never taken

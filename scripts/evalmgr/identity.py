@@ -16,8 +16,11 @@ from dataclasses import dataclass
 
 # Tokens that decide which checkpoint a name is: a label may never drop one the repo name has.
 VARIANT_TOKENS = frozenset(
-    {"instruct", "chat", "it", "base", "sft", "dpo", "rlhf", "rl", "thinking", "reasoning", "preview"}
+    {"instruct", "chat", "it", "base", "sft", "dpo", "rlhf", "rl", "thinking", "reasoning", "preview",
+     "alpha", "beta", "gamma", "delta"}  # zephyr-7b-alpha is not zephyr-7b-beta
 )
+# A copy in another format is another checkpoint: a label without the repo's format marker names the original.
+_FORMAT = re.compile(r"^(?:gguf|ggml|gptq|awq|exl2|mlx|bnb|onnx|int[348]|fp8|nf4|[2-8]bit|w[48]a(?:8|16)|quantized)$")
 _DECISIVE = re.compile(r"^(?:v?\d{1,2}(?:\.\d+)*|\d+(?:\.\d+)?[bmkt]|v\d+\w*|iter\d+|r\d+)$")
 _SIZE = re.compile(r"^\d+(?:\.\d+)?[bmkt]$")
 MARGIN = 0.2  # the best candidate's score must beat the next one by this much
@@ -46,7 +49,7 @@ def score(candidate: list[str], repo: list[str]) -> tuple[float, str] | None:
     rest = repo_key[len(cand_key) :]
     if (  # ``RT-DETR R50`` for ``rtdetr_r50vd``: the repo adds a short letter suffix to the same name
         repo_key.startswith(cand_key) and len(cand_key) >= 6 and 0 < len(rest) <= 3 and rest.isalpha()
-        and rest not in VARIANT_TOKENS and len(candidate) > 1
+        and rest not in VARIANT_TOKENS and not _FORMAT.match(rest) and len(candidate) > 1
     ):
         return len(cand_key) / len(repo_key), "close"
     matched: list[str] = []
@@ -58,7 +61,7 @@ def score(candidate: list[str], repo: list[str]) -> tuple[float, str] | None:
             return None
         matched.append(hit)
     missing = [t for t in repo if t not in matched]
-    if any(t in VARIANT_TOKENS or _DECISIVE.match(t) for t in missing):
+    if any(t in VARIANT_TOKENS or _DECISIVE.match(t) or _FORMAT.match(t) for t in missing):
         return None
     share = len(matched) / len(repo)
     if len(matched) < 2 and len(repo) > 1:
