@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 from evalmgr.errors import ModelNotFoundError, UsageError
-from evalmgr.extract import ExtractionReport, describe_tables, extract, model_key
+from evalmgr.extract import ExtractionReport, describe_tables, extract
+from evalmgr.identity import model_key
+from evalmgr.render import render_table
 from evalmgr.sources.card import scores_from_card
 
 CARDS = Path(__file__).parent / "fixtures" / "cards"
@@ -370,7 +372,7 @@ def test_describe_tables() -> None:
     assert evaluation.sample_rows[0] == ["arc_challenge", "44.5", "47.0", "47.5", "48.5"]
     assert evaluation.command == "evaluation_manager.py extract-readme --repo-id acme/Kestrel-7B --table 2"
     assert evaluation.headings == ["Kestrel 7B", "Evaluation"]
-    assert "next: evaluation_manager.py extract-readme" in evaluation.render()
+    assert "next: evaluation_manager.py extract-readme" in render_table(evaluation)
     assert not hyper.is_evaluation
 
 

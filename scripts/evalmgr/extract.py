@@ -1,12 +1,13 @@
 """Read the card's own scores out of its tables.
 
-Three steps per table: *analyse* (which columns hold labels, which hold scores, which rows are
-data), *locate* the own model (a column, one or more rows, or none for a single-model table),
-*read* the cells. Without ``--table`` every evaluation table is read and the results merged; a
-benchmark that two tables report with different values is refused, never guessed.
+Per table: the :mod:`table model <evalmgr.tablemodel>` (roles of columns and rows), *locate* the own
+model (:mod:`evalmgr.identity`: a column, one or more rows, or none for a single-model table), *read*
+the cells. Without ``--table`` every evaluation table is read and the results merged; a benchmark
+that two tables report with different values is refused, never guessed.
 
-Model matching is exact on normalised tokens (see :func:`model_key`). Three relaxed rules, used
-only when no table names the repo exactly, each unique within its table and reported as a warning:
+Model matching is exact on normalised tokens (:func:`evalmgr.identity.model_key`). Relaxed rules,
+used for a table that does not name the repo exactly, each unique within its table and reported as a
+warning:
 
 * ``family-prefix``: the header omits a leading base-family token of the repo name
   (``ChatQA-1.5-8B`` for ``Llama3-ChatQA-1.5-8B``);
@@ -15,14 +16,15 @@ only when no table names the repo exactly, each unique within its table and repo
 * ``variant-suffix``: the header omits a trailing ``instruct``/``chat``/``it`` while the other
   models of the table carry such a suffix (an instruct comparison table);
 * ``latest-release``: a table of releases (first column ``Release``/``Version``/``Revision``)
-  whose row marked ``(latest)`` is the repo's current revision.
+  whose row marked ``(latest)`` is the repo's current revision (only when no table names the repo);
+* ``close-name``: the one label that names the repo in other notation, with a clear margin over
+  the next (:func:`evalmgr.identity.closest`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,109 +32,45 @@ from . import identity
 from .errors import Candidate, ModelNotFoundError, UsageError
 from .scores import Score
 from .tables import Table, find_tables
+from .identity import SIZE_TOKEN, VARIANT_SUFFIX, Target, exact_match, model_tokens, relaxed_rule, target_for
+from .tablemodel import (
+    AGGREGATE,
+    BENCH_HEADER,
+    GENERIC_VALUE_HEADER,
+    METRIC,
+    MODEL_HEADER,
+    RELEASE_HEADER,
+    SETTING_VALUE,
+    SPLIT_WORD,
+    TableModel,
+    all_normalized,
+    analyse,
+    caption_metric,
+    column_benchmark,
+    column_title,
+    has_aggregate,
+    is_non_score_label,
+    join_settings,
+    label_tokens,
+    packed_count,
+    reads_as_metric,
+    roles,
+    row_benchmarks,
+    row_setting_values,
+)
 from .values import clean_label, is_missing, packed_header, parse_value, split_cell, split_packed
 
-STATS_ROWS = 400  # column statistics look at this many body rows (a 10,000-row table stays fast)
-
-_GREEK = {
-    "α": "alpha",
-    "β": "beta",
-    "γ": "gamma",
-    "δ": "delta",
-    "ε": "epsilon",
-    "ζ": "zeta",
-    "η": "eta",
-    "θ": "theta",
-    "κ": "kappa",
-    "λ": "lambda",
-    "μ": "mu",
-    "ν": "nu",
-    "ξ": "xi",
-    "π": "pi",
-    "ρ": "rho",
-    "σ": "sigma",
-    "τ": "tau",
-    "φ": "phi",
-    "χ": "chi",
-    "ψ": "psi",
-    "ω": "omega",
-}
-_OWN_MARKER = re.compile(
-    r"[(\[]\s*(?:ours|ours?, *\w+|this (?:model|repo|repository|work)|new!?|latest|current)\s*[)\]]", re.IGNORECASE
-)
-_TOKEN = re.compile(r"(?:[^\W_]|(?<=\d)\.(?=\d))+")
-# ``1_8b`` (a size) and ``internlm2_5`` / ``v0_3`` (versions) write a dot as ``_``; ``qwen3_32b`` does not
-_SIZE_UNDERSCORE = re.compile(r"(?<![\w.])(\d+)_(\d+[bmk]?)(?![\w])")
-_VERSION_UNDERSCORE = re.compile(r"([a-z]\d+)_(\d+)(?![\w])")
-_MODE = re.compile(
-    r"^(?:non[- ]?thinking|thinking|no[- ]thinking|reasoning|non[- ]?reasoning|w/?o? tools?|with(?:out)? tools?|"
-    r"tool[- ]?use|cot|no[- ]cot|greedy|sampling|high|medium|low)$",
-    re.IGNORECASE,
-)
-_FAMILY = re.compile(
-    r"^(?:meta|llama|mistral|mixtral|qwen|gemma|phi|falcon|gpt|olmo|yi|baichuan|internlm|deepseek|"
-    r"bert|roberta|t5|vicuna)\d*(?:\.\d+)?$"
-)
-_VARIANT_SUFFIX = {"instruct", "chat", "it"}
-_INSTRUCT_TOKENS = _VARIANT_SUFFIX | {"sft", "dpo", "rlhf"}
-_SIZE_TOKEN = re.compile(r"^\d+(?:\.\d+)?[bmkt]$")
+_INSTRUCT_TOKENS = VARIANT_SUFFIX | {"sft", "dpo", "rlhf"}
 _MODEL_WORDS = re.compile(
     r"^(?:gpt|llama|mistral|mixtral|qwen|gemma|phi|falcon|bert|roberta|deberta|t5|claude|gemini|palm|deepseek|yi|"
     r"baichuan|chatglm|glm|internlm|vicuna|zephyr|olmo|pythia|opt|bloom|mpt|starcoder|codellama|wizardlm|"
     r"wizardcoder|openchat|solar|command|grok|whisper|wav2vec|clip|vit|blip|flamingo|kosmos|llava|midas|dpt|"
     r"electra|xlnet|tinyllama|stablelm|granite|cerebras|chatgpt|gpt4|alpaca|guanaco|mamba|rwkv)\d*(?:\.\d+)?$"
 )
-_MODEL_HEADER = re.compile(r"^(?:models?|model names?|names?|methods?|systems?|checkpoints?|base models?|llms?)$", re.I)
-_BENCH_HEADER = re.compile(r"^(?:tasks?|benchmarks?|datasets?|metrics?|evals?|evaluations?|test ?sets?)$", re.I)
-_RELEASE_HEADER = re.compile(r"^(?:release|releases|version|versions|revision|revisions|date)$", re.I)
-_CATEGORY_HEADER = re.compile(
-    r"^(?:category|categories|type|domain|capability|capabilities|group|area|ability|abilities|task type|skill|"
-    r"model type|dimension)$",
-    re.I,
-)
-_SETTING_HEADER = re.compile(
-    r"^(?:metric|metrics|shots?|#? ?shots|n[- ]shots?|setting|settings|mode|split|eval(?:uation)? setting|prompt|"
-    r"filter)$",
-    re.I,
-)
-_GENERIC_VALUE_HEADER = re.compile(r"^(?:value|values|score|scores|result|results|performance|)$", re.I)
-_NON_SCORE_TOKEN = re.compile(
-    r"^(?:param\w*|size|sizes|dimension|dimensions|dim|vocab|vocabulary|tokens?|flops|latency|time|speed|"
-    r"throughput|memory|vram|gpu|gpus|length|layers?|heads?|hidden|date|release|version|license|batch|"
-    r"steps?|epochs?|lr|warmup|decay|beta1|beta2|betas|epsilon|seq|price|pricing|cost|downloads?|carbon|emissions?|"
-    r"power|energy|utterances|count|articles|sentences|examples|samples|bit|bits|dtype|intermediate|"
-    r"embedding|tokenizer|optimizer|schedule|clipping|ratio|activation|co2|co₂e|kwh|stderr|seqlen|gflops|fps|"
-    r"backbone|resolution|res)$",
-    re.I,
-)
-_HYPER_NAME = re.compile(r"^\s*\\?\(?[dn]_\{?\w+")  # d_model, n_layers, \(n_{heads}\)
-_NON_EVAL_CONTEXT = re.compile(
-    r"hyper-?parameter|architecture|environmental|carbon|emission|data ?mix|dataset statistics|statistics|"
-    r"training (?:procedure|details|hyper|results|logs?|metrics|loss|data|setup|config)|inference speed|"
-    r"\bspeed\b|throughput|latency|memory|hardware|requirements|pricing|\bprice|\bcost\b|download|quantiz|"
-    r"\bspecs?\b|specification|model details|intended use|\bfactors\b|ethical|caveats|\busage\b|how to use|"
-    r"model introduction|serving|deployment|fairness|\bbias\b|contamination",
-    re.I,
-)
-# Leaderboard-normalized scores (random baseline subtracted, rescaled) are another quantity than the benchmark's metric.
-_NORMALIZED_CONTEXT = re.compile(r"\bnormali[sz]ed\b", re.I)
-_DATA_HEADING = re.compile(r"^(?:training )?data(?:sets?)?$|^data (?:sources?|mixture)$", re.I)
-_EVAL_CONTEXT = re.compile(r"evaluat|\beval\b|benchmark|result|performance|leaderboard|score|accuracy|comparison", re.I)
 _BASE_CONTEXT = re.compile(r"\b(?:base|pre-?trained|pretraining|foundation)\b(?! on)", re.I)
 _INSTRUCT_CONTEXT = re.compile(r"\b(?:instruct\w*|chat|aligned|post-?trained|sft|rlhf)\b", re.I)
 _SHOT_HEADING = re.compile(r"\b(\d+|zero|one|few)[- ]shots?\b", re.I)
 _THINKING_HEADING = re.compile(r"\b(?:non[- ]?thinking|thinking)\b", re.I)
-_METRIC = re.compile(
-    r"^(?:acc|accuracy|f1|f1 score|macro f1|micro f1|weighted f1|em|exact match|precision|recall|bleu|chr f|chrf|"
-    r"ter|rouge(?: \w+)?|meteor|wer|cer|auc|roc auc|map|ndcg(?: \d+)?|mrr(?: \d+)?|pass \d+|spearman|pearson|ccc|"
-    r"mae|mse|rmse|psnr|ssim|fid|cider|spice|perplexity|ppl|top \d+(?: acc(?:uracy)?)?|score|win rate)$"
-)
-_SPLIT_WORD = re.compile(r"^(?:test|dev|development|val|valid|validation|eval|train|held[- ]?out)\b", re.I)
-_SPLIT_LABEL = re.compile(
-    r"^(?:(?:test|dev|val|valid|validation)(?:[- _]?(?:clean|other|std|hard|easy|seen|unseen|[a-z]?\d+))?|"
-    r"(?:clean|other)|(?:test|dev)[- ]?(?:set)?)$",
-    re.I,
-)
 
 
 # --------------------------------------------------------------------------- public types
@@ -163,498 +101,7 @@ class TableSummary:
     is_evaluation: bool
     not_evaluation_reason: str | None
     command: str
-    roles: dict[str, Any] = field(default_factory=dict)  # what each column and row was found to be (see _roles)
-
-    def render(self) -> str:
-        """Human-readable block for ``inspect-tables``."""
-        where = " > ".join(self.headings) or "(no heading)"
-        verdict = "yes" if self.is_evaluation else f"no ({self.not_evaluation_reason})"
-        lines = [f"Table {self.number} ({self.kind}, line {self.line}) - {where}"]
-        if self.caption:
-            lines.append(f"  caption: {self.caption}")
-        lines.append(f"  layout: {self.layout}; evaluation table: {verdict}")
-        lines.append("  columns: " + " | ".join(f"[{i}] {c}" for i, c in enumerate(self.columns)))
-        lines += [f"  {line}" for line in _render_roles(self.roles)]
-        if self.model_rows:
-            lines.append("  model rows: " + ", ".join(repr(r) for r in self.model_rows))
-        for row in self.sample_rows:
-            lines.append("    " + " | ".join(row))
-        lines.append(f"  next: {self.command}")
-        return "\n".join(lines)
-
-
-def _render_roles(roles: dict[str, Any]) -> list[str]:
-    """The roles line(s) of a table: why a value was or was not read."""
-    def cols(key: str) -> str:
-        return ", ".join(str(c) for c in roles.get(key) or []) or "-"
-
-    out = [
-        f"roles: label column {roles.get('label_column') if roles.get('label_column') is not None else '-'}; "
-        f"category columns {cols('category_columns')}; setting columns {cols('setting_columns')}; "
-        f"value columns {cols('value_columns')}; not scores {cols('skipped_columns')}; "
-        f"header rows {roles.get('header_rows')}"
-    ]
-    extra = []
-    if roles.get("setting_rows"):
-        extra.append("setting rows: " + ", ".join(roles["setting_rows"]))
-    if roles.get("category_rows"):
-        extra.append(f"category rows: {roles['category_rows']}")
-    if roles.get("section_rows"):
-        extra.append("section rows: " + ", ".join(roles["section_rows"]))
-    if roles.get("harness"):
-        extra.append("harness output (settings written Header=value)")
-    extra.append(f"leaderboard: {roles.get('leaderboard') or 'none'}")
-    extra.append(f"scale: {roles.get('scale')}")
-    out.append("; ".join(extra))
-    return out
-
-
-# --------------------------------------------------------------------------- model names
-def model_tokens(text: str) -> list[str]:
-    """Lower-case word tokens of a model name: markup, emoji, ``(ours)`` and separators removed.
-
-    Dots survive only between digits (``1.3b`` is not ``13b``); Greek letters are spelled out
-    (``β`` -> ``beta``) so ``Zephyr-7b-β`` matches ``zephyr-7b-beta`` but not ``-α``.
-    """
-    s = _OWN_MARKER.sub(" ", clean_label(text))
-    s = unicodedata.normalize("NFKC", s).lower()
-    s = _VERSION_UNDERSCORE.sub(r"\1.\2", _SIZE_UNDERSCORE.sub(r"\1.\2", s))  # internlm2_5 is internlm2.5
-    s = "".join(f" {_GREEK[ch]} " if ch in _GREEK else ch for ch in s)
-    return _TOKEN.findall(s)
-
-
-def model_key(text: str) -> str:
-    """Tokens joined without separators (``FalconMamba-7B`` == ``falcon-mamba-7b``), keeping digit|digit seams."""
-    out = ""
-    for tok in model_tokens(text):
-        if out and out[-1].isdigit() and tok[0].isdigit():
-            out += "|"
-        out += tok
-    return out
-
-
-@dataclass
-class _Target:
-    keys: frozenset[str]
-    name_tokens: list[str] | None  # for the relaxed rules; None with an explicit model name
-    label: str
-
-
-def _target(repo_id: str | None, model_name: str | None) -> _Target | None:
-    if model_name:
-        key = model_key(model_name)
-        if not key:
-            raise UsageError(
-                f"--model-name-override {model_name!r} has no letters or digits", "pass the header as printed"
-            )
-        return _Target(frozenset({key}), None, model_name)
-    if not repo_id:
-        return None
-    name = repo_id.rsplit("/", 1)[-1]
-    keys = {model_key(name)}
-    if "/" in repo_id:
-        keys.add(model_key(repo_id))
-    return _Target(frozenset(k for k in keys if k), model_tokens(name), repo_id)
-
-
-def _exact(raw: str, target: _Target) -> tuple[bool, str | None]:
-    """(matched, setting) for a header/label cell; a trailing ``(Thinking)``-style mode becomes the setting."""
-    text, qual = split_cell(raw)
-    if qual and not (_MODE.match(qual) or _SETTING_VALUE.match(qual)):
-        qual = None  # a second header line (``7b``, a date) describes the model, it is no setting of its scores
-    if model_key(text) in target.keys or _links_to_repo(raw, target):
-        return True, qual
-    m = re.match(r"^(.*?)\s*[(\[]([^()\[\]]+)[)\]]\s*$", text)
-    if m and _MODE.match(m.group(2).strip()) and model_key(m.group(1)) in target.keys:
-        return True, _join(m.group(2).strip(), qual)
-    return False, None
-
-
-def _links_to_repo(raw: str, target: _Target) -> bool:
-    """A label linking to ``huggingface.co/<repo id>`` names that repo, whatever its text says."""
-    if target.name_tokens is None or "/" not in target.label or "huggingface.co/" not in raw:
-        return False
-    m = re.search(r"huggingface\.co/([\w.-]+/[\w.-]+)/?(?=[)\s\"'#?]|$)", raw)
-    return bool(m) and m.group(1).lower() == target.label.lower()
-
-
-def _relaxed_rule(raw: str, target: _Target) -> str | None:
-    """Which relaxed rule (module docstring) a label satisfies, if any; uniqueness is checked by the caller."""
-    r = target.name_tokens
-    if not r:
-        return None
-    text, _ = split_cell(raw)
-    h = model_tokens(text)
-    if len(h) < 1 or not any(not t[0].isdigit() for t in h):
-        return None
-    if len(r) == len(h) + 1 and len(h) >= 2 and r[1:] == h and _FAMILY.match(r[0]):
-        return "family-prefix"
-    if len(r) == len(h) + 1 and r[:-1] == h and r[-1] in _VARIANT_SUFFIX:
-        return "variant-suffix"
-    if len(h) == len(r) + 1:
-        for k, tok in enumerate(h):
-            if _SIZE_TOKEN.match(tok) and h[:k] + h[k + 1 :] == r:
-                return "size"
-    return None
-
-
-# --------------------------------------------------------------------------- table analysis
-@dataclass
-class _Analysis:
-    table: Table
-    labels: list[str]  # per column: bottom header label (cleaned)
-    raw_labels: list[str]  # per column: bottom header cell as printed
-    groups: list[str | None]  # per column: the header text above the label, when it is a real group
-    body: list[int]  # indices into table.rows of data rows
-    label_cols: list[int]
-    value_cols: list[int]
-    skipped_cols: list[int]
-    bench_col: int | None  # in label_cols: the column with benchmark names (for column/single layouts)
-    setting_cols: list[int]
-    evaluation: bool
-    why_not: str | None
-    col_settings: list[str | None] = field(default_factory=list)  # per column: from setting rows under the header
-    setting_rows: list[int] = field(default_factory=list)  # rows under the header that name shots / metrics
-    group_rows: list[int] = field(default_factory=list)  # rows under the header that name categories (context only)
-    keyed_settings: bool = False  # settings written ``Header=value`` (harness output tables)
-    sections: dict[int, str] = field(default_factory=dict)  # body row -> the section row above it
-    normalized_rows: set[int] = field(default_factory=set)  # rows holding leaderboard-normalized values
-    normalized_cols: set[int] = field(default_factory=set)
-    leaderboard: str | None = None  # "open-llm-v2" | "open-llm-v1" | "normalized" when the table says what it is
-    fraction_rows: set[int] = field(default_factory=set)  # rows / columns / the whole table printed on a 0-1 scale
-    fraction_cols: set[int] = field(default_factory=set)
-    fraction_table: bool = False
-
-    def cell(self, r: int, c: int) -> str:
-        row = self.table.rows[r]
-        return row[c] if c < len(row) else ""
-
-
-def _cell_kind(raw: str) -> str:
-    text, _ = split_cell(raw)
-    if is_missing(text):
-        return "missing"
-    if parse_value(raw) is not None:
-        return "value"
-    parts = _packed_count(text)
-    if parts and split_packed(raw, parts) is not None:
-        return "value"
-    return "text"
-
-
-def _packed_count(text: str) -> int:
-    if "|" in text:
-        return text.count("|") + 1
-    if "/" in text:
-        return text.count("/") + 1
-    return 0
-
-
-def _label_tokens(text: str) -> list[str]:
-    return re.findall(r"[^\W_]+", text.lower())
-
-
-def _is_non_score_label(text: str) -> bool:
-    """Sizes, dates, hardware, hyperparameters (``Params``, ``Release Date``, ``d_model``): never a benchmark.
-
-    ``bigbench_date_understanding`` is one identifier, not the word "date": underscores do not split.
-    """
-    words = re.findall(r"\w+", text.lower())
-    return (
-        bool(_HYPER_NAME.match(text) or _CONTEXT_SIZE.search(text))
-        or any(_NON_SCORE_TOKEN.match(t) or _NON_SCORE_TOKEN.match(t.split("_")[0]) for t in words)
-    )
-
-
-_CONTEXT_SIZE = re.compile(
-    r"^(?:max(?:imum)? )?(?:context|ctx)$|\b(?:context|ctx)[ _-]?(?:length|len|window|size)\b", re.I
-)
-
-
-def _analyse(table: Table) -> _Analysis:
-    n_cols, hr = table.n_cols, table.header_rows
-    header = table.rows[:hr]
-    labels, raw_labels, groups = [], [], []
-    for c in range(n_cols):
-        texts = [clean_label(row[c]) if c < len(row) else "" for row in header]
-        raw_labels.append(header[-1][c] if header and c < len(header[-1]) else "")
-        labels.append(texts[-1] if texts else "")
-        above = [t for t in texts[:-1] if t and t != labels[-1]]
-        groups.append(above[-1] if above else None)
-    body, sections, section = [], {}, ""
-    for r in range(hr, len(table.rows)):
-        if _is_filler_row(table.rows[r]):
-            section = next((clean_label(c) for c in table.rows[r] if clean_label(c)), section)
-            continue
-        body.append(r)
-        if section:
-            sections[r] = section
-    if body and not any(labels) and _is_header_like(table.rows[body[0]]):  # header line empty, labels in row 1
-        labels = [clean_label(x) for x in table.rows[body[0]]]
-        raw_labels = list(table.rows[body[0]])
-        body = body[1:]
-    setting_rows, group_rows = _header_setting_rows(table, body)
-    body = [r for r in body if r not in setting_rows and r not in group_rows]
-    kinds = [[_cell_kind(table.rows[r][c]) for c in range(n_cols)] for r in body[:STATS_ROWS]]
-    n_val = [sum(1 for k in kinds if k[c] == "value") for c in range(n_cols)]
-    n_txt = [sum(1 for k in kinds if k[c] == "text") for c in range(n_cols)]
-    label_cols: list[int] = []
-    for c in range(n_cols):
-        if (n_txt[c] > 0 and n_txt[c] >= n_val[c]) or (label_cols and _SETTING_HEADER.match(labels[c])):
-            label_cols.append(c)
-        else:
-            break
-    named_settings = [c for c in range(n_cols) if c not in label_cols and _SETTING_HEADER.match(labels[c])]
-    skipped = [
-        c for c in range(n_cols) if c not in label_cols and (_is_non_score_label(labels[c]) or c in named_settings)
-    ]
-    value_cols = [c for c in range(n_cols) if c not in label_cols and c not in skipped and n_val[c] > 0]
-    _full_width_groups(groups, value_cols)
-    bench_col, setting_cols = _bench_and_setting_cols(table, label_cols, labels, body)
-    setting_cols += [c for c in named_settings if c not in setting_cols]
-    an = _Analysis(
-        table, labels, raw_labels, groups, body, label_cols, value_cols, skipped, bench_col, setting_cols, True, None
-    )
-    an.setting_rows, an.group_rows = setting_rows, group_rows
-    an.col_settings = [_column_setting(table, setting_rows, c) for c in range(n_cols)]
-    an.keyed_settings = _is_harness_table(labels)
-    an.sections = sections
-    _mark_leaderboard(an)
-    _mark_scale(an)
-    an.evaluation, an.why_not = _evaluation_verdict(an)
-    return an
-
-
-_V2_NAME = re.compile(
-    r"^(?:ifeval|bbh|big ?bench ?hard|math ?(?:lvl|level) ?5|math[- ]?hard|math-\|v\|-5|gpqa|musr|mmlu[- ]?pro)\b", re.I
-)
-_V2_SIGNATURE = re.compile(r"^(?:musr|math ?(?:lvl|level) ?5|math[- ]?hard|math-\|v\|-5)\b", re.I)
-_V1_NAME = re.compile(r"^(?:arc|ai2 reasoning|hellaswag|mmlu|truthful ?qa|winogrande|gsm ?8k|drop)\b", re.I)
-_AGGREGATE = re.compile(r"^(?:avg|average|mean|overall|total)\b", re.I)
-_V2_SECTION = re.compile(r"(?:open ?llm|leaderboard).*\bv2\b|\bv2\b.*leaderboard", re.I)
-_V1_SECTION = re.compile(r"(?:open ?llm|leaderboard).*\bv1\b|open llm leaderboard", re.I)
-
-
-def _leaderboard_of(labels: list[str], title: str) -> str | None:
-    """Which Open LLM Leaderboard a set of benchmark labels is, from the labels themselves.
-
-    v2 (IFEval, BBH, MATH Lvl 5, GPQA, MuSR, MMLU-PRO) holds leaderboard-*normalized* scores; v1
-    (ARC, HellaSwag, MMLU, TruthfulQA, Winogrande, GSM8k) holds raw accuracies.
-    """
-    names = [x for x in labels if x and not _AGGREGATE.match(x)]
-    if _V2_SECTION.search(title):
-        return "open-llm-v2"
-    v2 = [x for x in names if _V2_NAME.match(x)]
-    if len(v2) >= 3 and any(_V2_SIGNATURE.match(x) for x in v2) and len(v2) * 2 >= len(names):
-        return "open-llm-v2"
-    v1 = [x for x in names if _V1_NAME.match(x)]
-    if _V1_SECTION.search(title) or (len(v1) >= 5 and len(v1) == len(names)):
-        return "open-llm-v1"
-    return None
-
-
-def _mark_scale(an: _Analysis) -> None:
-    """Which scores are printed as 0-1 fractions: a row, a column or the whole table of values all within [0, 1].
-
-    Two values at least, one of them not a whole number (0 and 1 alone may be counts or flags).
-    """
-    grid: dict[tuple[int, int], float] = {}
-    for r in an.body[:STATS_ROWS]:
-        for c in an.value_cols:
-            v = parse_value(an.cell(r, c))
-            if v is not None and not v.is_percent:
-                grid[(r, c)] = v.value
-
-    def fraction(values: list[float]) -> bool:
-        return len(values) >= 2 and all(0 <= x <= 1 for x in values) and any(x != int(x) for x in values)
-
-    an.fraction_table = fraction(list(grid.values()))
-    an.fraction_rows = {r for r in an.body if fraction([v for (rr, _), v in grid.items() if rr == r])}
-    an.fraction_cols = {c for c in an.value_cols if fraction([v for (_, cc), v in grid.items() if cc == c])}
-
-
-def _mark_leaderboard(an: _Analysis) -> None:
-    """Find leaderboard-normalized parts: the whole table, a section of rows, or the columns of a transposed one."""
-    t = an.table
-    title = " ".join([*t.headings[-1:], t.caption or ""])
-    if _NORMALIZED_CONTEXT.search(title):
-        an.leaderboard = "normalized"
-        an.normalized_rows = set(an.body)
-        return
-    if an.bench_col is not None:
-        by_section: dict[str, list[int]] = {}
-        for r in an.body:
-            by_section.setdefault(an.sections.get(r, ""), []).append(r)
-        for name, rows in by_section.items():
-            kind = _leaderboard_of([clean_label(an.cell(r, an.bench_col)) for r in rows], f"{title} {name}")
-            if kind == "open-llm-v2":
-                an.normalized_rows.update(rows)
-            an.leaderboard = an.leaderboard or kind
-    kind = _leaderboard_of([an.labels[c] for c in an.value_cols], title)
-    if kind == "open-llm-v2":
-        an.normalized_cols.update(an.value_cols)
-    an.leaderboard = an.leaderboard or kind
-    if an.normalized_rows and set(an.body) <= an.normalized_rows or an.normalized_cols:
-        an.leaderboard = "open-llm-v2"
-
-
-def _is_filler_row(row: list[str]) -> bool:
-    """Empty separator rows and category rows (one distinct text, no number) carry no scores."""
-    texts = {clean_label(c) for c in row} - {""}
-    return len(texts) <= 1 and not any(parse_value(c) for c in row)
-
-
-_SETTING_VALUE = re.compile(
-    r"^(?:\d+[- ]?shots?|(?:zero|one|few)[- ]?shots?|\d+[- ]?shots?[ ,;]+cot|cot|maj@\d+|pass@\d+|\w+@\d+|"
-    r"acc(?:[ _]norm)?|accuracy|f1|em|mcc|mc[12]|exact(?:[ _]match)?|bleu|chr-?f|rouge[\w-]*|wer|cer|ppl|perplexity|"
-    r"auc|map|ndcg(?:@\d+)?|mrr(?:@\d+)?|spearman|pearson|score|win ?rate|lc|[a-z]{1,3}(?:/[a-z0-9]{1,6})+|"
-    r"(?:acc|f1|em|p|s|r|mcc|bleu)(?:\s*/\s*(?:acc|f1|em|p|s|r|mcc|bleu))+|dev|test|val(?:id(?:ation)?)?)$",
-    re.IGNORECASE,
-)
-
-
-def _is_header_like(row: list[str]) -> bool:
-    """Every cell is short text without a number: a header written as the first data row."""
-    texts = [clean_label(c) for c in row]
-    return all(t and not parse_value(c) and len(t) <= 40 for t, c in zip(texts, row, strict=True))
-
-
-def _header_setting_rows(table: Table, body: list[int]) -> tuple[list[int], list[int]]:
-    """Rows right under the header that qualify columns instead of holding scores.
-
-    ``Shot | | 25 | 10`` and ``Metric | | acc_norm | mc2`` (named by their first cell) or an
-    unnamed row of ``5-shot`` / ``F1/EM`` cells are *setting rows*; an unnamed row of other text
-    (``TC, Chat | TC, Knowledge``) names categories and is context only.
-    """
-    settings: list[int] = []
-    groups: list[int] = []
-    for r in body[:4]:
-        row = table.rows[r]
-        first = clean_label(row[0]) if row else ""
-        rest = [clean_label(c) for c in row[1:]]
-        filled = [t for t in rest if t and not is_missing(t)]
-        if not filled:
-            break
-        if first and _SETTING_HEADER.match(first):
-            settings.append(r)
-        elif first:
-            break
-        elif all(_SETTING_VALUE.match(t) for t in filled):
-            settings.append(r)
-        elif not any(parse_value(c) for c in row) and len(set(filled)) > 1:
-            groups.append(r)
-        else:
-            break
-    return settings, groups
-
-
-def _column_setting(table: Table, setting_rows: list[int], c: int) -> str | None:
-    parts = []
-    for r in setting_rows:
-        row = table.rows[r]
-        text = clean_label(row[c]) if c < len(row) else ""
-        if not text or is_missing(text):
-            continue
-        first = clean_label(row[0])
-        parts.append(f"{first}={text}" if first else text)
-    return "; ".join(parts) or None
-
-
-def _is_harness_table(labels: list[str]) -> bool:
-    """lm-evaluation-harness output (``Tasks | Version | Filter | n-shot | Metric | Value | ± | Stderr``)."""
-    low = {x.lower() for x in labels}
-    return "version" in low and ("stderr" in low or "±" in low) and "metric" in low
-
-
-def _full_width_groups(groups: list[str | None], value_cols: list[int]) -> None:
-    """A group header spanning every score column (``Multi-Task Setup``) is a title, not a group."""
-    if len(value_cols) > 1 and len({groups[c] for c in value_cols}) == 1:
-        for c in value_cols:
-            groups[c] = None
-
-
-def _bench_and_setting_cols(
-    table: Table, label_cols: list[int], labels: list[str], body: list[int]
-) -> tuple[int | None, list[int]]:
-    """Which label column names the benchmarks (after any category column) and which hold a setting (shots, metric)."""
-    rest = [c for c in label_cols if c == label_cols[-1] or not _CATEGORY_HEADER.match(labels[c])]
-    while len(rest) > 1 and _is_category_col(table, rest[0], rest[1], body):
-        rest = rest[1:]
-    bench = rest[0] if rest else None
-    settings = [c for c in rest[1:] if _SETTING_HEADER.match(labels[c]) or _unnamed_setting_col(table, c, labels, body)]
-    return bench, settings
-
-
-def _unnamed_setting_col(table: Table, c: int, labels: list[str], body: list[int]) -> bool:
-    """A label column without a header whose cells are all shots or metrics (``0-shot``, ``maj@64``)."""
-    if labels[c]:
-        return False
-    cells = [clean_label(table.rows[r][c]) for r in body[:STATS_ROWS] if c < len(table.rows[r])]
-    filled = [x for x in cells if x and not is_missing(x)]
-    return bool(filled) and all(_SETTING_VALUE.match(x) for x in filled)
-
-
-_CATEGORY_WORD = re.compile(
-    r"^(?:english|chinese|multilingual|code|coding|math|mathematics|general|reasoning|knowledge|commonsense|"
-    r"language|understanding|science|stem|safety|agents?|agentic|chat|instruction following|long context|exams?|"
-    r"comprehension|reading comprehension|world knowledge|others?|tool use|alignment|creative writing|nlu|"
-    r"general knowledge|language understanding|math(?:ematics)? (?:&|and) (?:science|reasoning)|"
-    r"code (?:&|and) math|factual knowledge|code generation|multimodal|vision|video|audio|speech|text|image)"
-    r"(?: \(.*\))?$",
-    re.I,
-)
-
-
-def _is_category_col(table: Table, c: int, nxt: int, body: list[int]) -> bool:
-    """A label column that groups the rows of the label column after it.
-
-    Written once per group with blank cells below (markdown), repeated in runs (an expanded rowspan),
-    or made of category words (``English`` / ``Code`` / ``Math``) while the next column names each row.
-    """
-    rows = body[:STATS_ROWS]
-    if len(rows) < 2:
-        return False
-    mine = [clean_label(table.rows[r][c]) for r in rows]
-    theirs = [clean_label(table.rows[r][nxt]) for r in rows]
-    if sum(1 for x in theirs if not x) * 5 > len(rows):
-        return False
-    blanks = sum(1 for x in mine if not x)
-    filled = [x for x in mine if x]
-    if blanks * 3 >= len(rows) and filled:
-        return True
-    if filled and all(_CATEGORY_WORD.match(x) for x in filled) and len(set(theirs)) > len(set(filled)):
-        return True
-    return _repeats_in_runs(table, c, body)
-
-
-def _repeats_in_runs(table: Table, c: int, body: list[int]) -> bool:
-    """True when a label column repeats values in consecutive runs (a rowspan category column)."""
-    vals = [clean_label(table.rows[r][c]) for r in body[:STATS_ROWS]]
-    return (
-        len(vals) > 2
-        and len(set(vals)) < len(vals) / 2
-        and all(vals[i] == vals[i - 1] or vals[i] not in vals[:i] for i in range(1, len(vals)))
-    )
-
-
-def _evaluation_verdict(an: _Analysis) -> tuple[bool, str | None]:
-    """Is this an evaluation table? Context (caption, headings from nearest up) decides, then content."""
-    t = an.table
-    if not an.value_cols:
-        return False, "no numeric score cells"
-    if t.commented:
-        return False, "inside an HTML comment"
-    for text in ([t.caption] if t.caption and len(t.caption) <= 100 else []) + [an.labels[0]]:
-        m = _NON_EVAL_CONTEXT.search(text or "")
-        if m:
-            return False, f"{m.group(0).strip()!r} in {'caption' if text == t.caption else 'header'}"
-    for heading in reversed(t.headings):
-        m = _NON_EVAL_CONTEXT.search(heading)
-        if m or _DATA_HEADING.match(heading):
-            return False, f"section {heading!r}"
-        if _EVAL_CONTEXT.search(heading):
-            break
-    return True, None
+    roles: dict[str, Any] = field(default_factory=dict)  # what each column and row was found to be (see roles)
 
 
 # --------------------------------------------------------------------------- locating the model
@@ -668,7 +115,7 @@ class _Located:
     row_names: dict[int, str] = field(default_factory=dict)  # own row -> the label text that matched
 
 
-def _row_label_cells(an: _Analysis, r: int, explicit: bool) -> list[str]:
+def _row_label_cells(an: TableModel, r: int, explicit: bool) -> list[str]:
     """Row labels that may name the model.
 
     The name column, and the first label cell joined with each later one (``Cerebras-GPT`` +
@@ -684,7 +131,7 @@ def _row_label_cells(an: _Analysis, r: int, explicit: bool) -> list[str]:
     return [c for c in out if clean_label(c)]
 
 
-def _header_cells(an: _Analysis, c: int) -> list[tuple[int, str]]:
+def _header_cells(an: TableModel, c: int) -> list[tuple[int, str]]:
     return [
         (h, row[c])
         for h, row in enumerate(an.table.rows[: an.table.header_rows])
@@ -692,25 +139,25 @@ def _header_cells(an: _Analysis, c: int) -> list[tuple[int, str]]:
     ]
 
 
-def _model_cols_candidates(an: _Analysis) -> list[int]:
+def _model_cols_candidates(an: TableModel) -> list[int]:
     return [c for c in range(an.table.n_cols) if c not in an.label_cols and c not in an.skipped_cols]
 
 
-def _locate_exact(an: _Analysis, target: _Target) -> _Located | None:
+def _locate_exact(an: TableModel, target: Target) -> _Located | None:
     hr = an.table.header_rows
     cols: list[tuple[int, str | None]] = []
     for c in _model_cols_candidates(an):
         for h, raw in _header_cells(an, c):
-            ok, setting = _exact(raw, target)
+            ok, setting = exact_match(raw, target)
             if ok:
                 below = an.labels[c] if h < hr - 1 and an.labels[c] != clean_label(raw) else None
-                cols.append((c, _join(setting, below)))
+                cols.append((c, join_settings(setting, below)))
                 break
     rows: list[tuple[int, str | None]] = []
     names: dict[int, str] = {}
     for r in an.body:
         for raw in _row_label_cells(an, r, target.name_tokens is None):
-            ok, setting = _exact(raw, target)
+            ok, setting = exact_match(raw, target)
             if ok:
                 rows.append((r, setting))
                 names[r] = clean_label(raw)
@@ -722,16 +169,16 @@ def _locate_exact(an: _Analysis, target: _Target) -> _Located | None:
     return None
 
 
-def _locate_relaxed(an: _Analysis, target: _Target) -> _Located | None:
+def _locate_relaxed(an: TableModel, target: Target) -> _Located | None:
     found: dict[str, list[tuple[str, int, str]]] = {}  # rule -> [(axis, index, label)]
     for c in _model_cols_candidates(an):
         for _h, raw in _header_cells(an, c):
-            rule = _relaxed_rule(raw, target)
+            rule = relaxed_rule(raw, target)
             if rule:
                 found.setdefault(rule, []).append(("col", c, clean_label(raw)))
     for r in an.body:
         for raw in _row_label_cells(an, r, False):
-            rule = _relaxed_rule(raw, target)
+            rule = relaxed_rule(raw, target)
             if rule:
                 found.setdefault(rule, []).append(("row", r, clean_label(raw)))
                 break
@@ -751,7 +198,7 @@ def _locate_relaxed(an: _Analysis, target: _Target) -> _Located | None:
     return _Located("models-as-rows", rows=[(idx, None)], rule=rule, label=label, row_names={idx: label})
 
 
-def _closest_name(an: _Analysis, target: _Target) -> list[tuple[str, tuple[str, int, str]]]:
+def _closest_name(an: TableModel, target: Target) -> list[tuple[str, tuple[str, int, str]]]:
     """The ``close-name`` rule: the one header or row label that names the repo in other notation."""
     assert target.name_tokens is not None
     cands: list[tuple[int, str, list[str]]] = []
@@ -762,7 +209,7 @@ def _closest_name(an: _Analysis, target: _Target) -> list[tuple[str, tuple[str, 
     for r in an.body:
         for raw in _row_label_cells(an, r, False):
             tokens = model_tokens(split_cell(raw)[0])
-            if family and len(tokens) == 1 and _SIZE_TOKEN.match(tokens[0]):
+            if family and len(tokens) == 1 and SIZE_TOKEN.match(tokens[0]):
                 tokens = family + tokens  # ``LLaMA`` over rows ``7B`` / ``13B``: the rows are sizes of the family
             cands.append((-1 - r, clean_label(raw), tokens))
     best = identity.closest(cands, target.name_tokens)
@@ -772,35 +219,35 @@ def _closest_name(an: _Analysis, target: _Target) -> list[tuple[str, tuple[str, 
     return [("close-name", (axis, idx, best.label))]
 
 
-def _family_header(an: _Analysis) -> list[str]:
+def _family_header(an: TableModel) -> list[str]:
     """The model family named over the label column (``LLaMA`` above ``Number of parameters``), if any."""
     if not an.label_cols:
         return []
     c = an.label_cols[0]
     for row in an.table.rows[: an.table.header_rows]:
         text = clean_label(row[c]) if c < len(row) else ""
-        if text and not _MODEL_HEADER.match(text) and not _is_non_score_label(text) and _looks_like_model(text):
+        if text and not MODEL_HEADER.match(text) and not is_non_score_label(text) and _looks_like_model(text):
             return model_tokens(text)
     return []
 
 
-def _latest_release_row(an: _Analysis) -> int | None:
-    if not an.label_cols or not _RELEASE_HEADER.match(an.labels[an.label_cols[0]]):
+def _latest_release_row(an: TableModel) -> int | None:
+    if not an.label_cols or not RELEASE_HEADER.match(an.labels[an.label_cols[0]]):
         return None
     rows = [r for r in an.body if re.search(r"\((?:latest|current)\)", clean_label(an.cell(r, an.label_cols[0])), re.I)]
     return rows[0] if len(rows) == 1 else None
 
 
-def _others_carry_variant(an: _Analysis, axis: str, idx: int) -> bool:
+def _others_carry_variant(an: TableModel, axis: str, idx: int) -> bool:
     """The table compares instruct/chat models: some other model label carries such a suffix."""
     if axis == "col":
         others = [an.labels[c] for c in _model_cols_candidates(an) if c != idx]
     else:
         others = [clean_label(an.cell(r, an.label_cols[0])) for r in an.body if r != idx]
-    return any(set(model_tokens(o)) & _VARIANT_SUFFIX for o in others)
+    return any(set(model_tokens(o)) & VARIANT_SUFFIX for o in others)
 
 
-def _row_settings(an: _Analysis, rows: list[tuple[int, str | None]]) -> list[tuple[int, str | None]]:
+def _row_settings(an: TableModel, rows: list[tuple[int, str | None]]) -> list[tuple[int, str | None]]:
     """Several own rows: label cells that differ between them (``thinking``/``non-thinking``) become the setting."""
     if len(rows) < 2:
         return rows
@@ -811,7 +258,7 @@ def _row_settings(an: _Analysis, rows: list[tuple[int, str | None]]) -> list[tup
             for c in an.label_cols[1:]
             if len({clean_label(an.cell(o, c)) for o, _ in rows}) > 1
         ]
-        out.append((r, _join(setting, *differing)))
+        out.append((r, join_settings(setting, *differing)))
     return out
 
 
@@ -823,7 +270,7 @@ def _looks_like_model(text: str) -> bool:
     return any(_MODEL_WORDS.match(t) for t in model_tokens(text))
 
 
-def _single_model(an: _Analysis) -> _Located | None:
+def _single_model(an: TableModel) -> _Located | None:
     """A table with no model axis at all: benchmark | score, metric x split, or one row under a version column.
 
     When benchmarks run down the rows, every score column must read as a setting (a split such as
@@ -832,9 +279,9 @@ def _single_model(an: _Analysis) -> _Located | None:
     """
     if not an.evaluation or any(_looks_like_model(an.labels[c]) for c in an.value_cols):
         return None
-    if not an.label_cols or (_RELEASE_HEADER.match(an.labels[an.label_cols[0]]) and len(an.body) == 1):
+    if not an.label_cols or (RELEASE_HEADER.match(an.labels[an.label_cols[0]]) and len(an.body) == 1):
         return _Located("single-model", rows=[(an.body[0], None)]) if len(an.body) == 1 else None
-    if _MODEL_HEADER.match(an.labels[an.label_cols[0]]) or an.bench_col is None:
+    if MODEL_HEADER.match(an.labels[an.label_cols[0]]) or an.bench_col is None:
         return None
     if any(_looks_like_model(clean_label(an.cell(r, an.bench_col))) for r in an.body):
         return None
@@ -843,18 +290,18 @@ def _single_model(an: _Analysis) -> _Located | None:
     return _Located("single-model", cols=[(c, None) for c in an.value_cols])
 
 
-def _reads_as_setting(an: _Analysis, c: int) -> bool:
+def _reads_as_setting(an: TableModel, c: int) -> bool:
     label = an.labels[c]
-    if len(an.value_cols) == 1 and _GENERIC_VALUE_HEADER.match(label):
+    if len(an.value_cols) == 1 and GENERIC_VALUE_HEADER.match(label):
         return True
-    plain = " ".join(_label_tokens(label))
-    return bool(_METRIC.match(plain) or _SPLIT_WORD.match(label) or (an.groups[c] and _SPLIT_WORD.match(an.groups[c])))
+    plain = " ".join(label_tokens(label))
+    return bool(METRIC.match(plain) or SPLIT_WORD.match(label) or (an.groups[c] and SPLIT_WORD.match(an.groups[c])))
 
 
 # --------------------------------------------------------------------------- reading cells
 @dataclass
 class _Reader:
-    an: _Analysis
+    an: TableModel
     extra_setting: str | None
     scores: list[Score] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -889,7 +336,7 @@ class _Reader:
         bench_text, bench_qual = _bench_label(bench_raw)
         cell_text, _ = split_cell(raw)
         declared = _declared_parts(bench_raw)
-        parts = _packed_count(cell_text)
+        parts = packed_count(cell_text)
         if declared and parts == declared:
             names = packed_header(bench_raw, parts)
             values = split_packed(raw, parts)
@@ -918,9 +365,9 @@ class _Reader:
         self._add(bench_text, v.value, [bench_qual, *settings, v.setting], where, t.index)
 
     def _add(self, bench: str, value: float, settings: list[str | None], where: str, table: int) -> None:
-        if not bench or _is_non_score_label(bench):
+        if not bench or is_non_score_label(bench):
             return
-        if _GENERIC_VALUE_HEADER.match(bench):
+        if GENERIC_VALUE_HEADER.match(bench):
             warning = f"table {table}: {where.split(',')[-1].strip()} names no benchmark ({bench!r}); skipped"
             if warning not in self.warnings:
                 self.warnings.append(warning)
@@ -938,7 +385,7 @@ class _Reader:
             Score(
                 benchmark=bench,
                 value=value,
-                setting=_join(*settings, self.extra_setting),
+                setting=join_settings(*settings, self.extra_setting),
                 table=table,
                 location=f"table {table}, {where}",
                 scale="fraction" if self.fraction and 0 <= value <= 1 else None,
@@ -957,7 +404,7 @@ def _bench_label(raw: str) -> tuple[str, str | None]:
     parts = _BR_SPLIT.split(raw)
     if qual and len(parts) == 2 and "<su" not in parts[1].lower():
         second = clean_label(parts[1])
-        if second and "(" not in second and "[" not in second and not _SETTING_VALUE.match(second) and not _SETTING_WORDS.search(second):
+        if second and "(" not in second and "[" not in second and not SETTING_VALUE.match(second) and not _SETTING_WORDS.search(second):
             return f"{text} {second}", None
     return text, qual
 
@@ -967,7 +414,7 @@ def _packed_lines(names: list[str], values: list[str]) -> bool:
     ``87.3<br>94.3``. ``Flickr30K<br>(0-shot)`` over ``127.0<br>(PALI-17B)`` is a label with its setting."""
     for name in names:
         text = clean_label(name)
-        if not text or text.startswith(("(", "[")) or _SETTING_VALUE.match(text) or _SETTING_WORDS.search(text):
+        if not text or text.startswith(("(", "[")) or SETTING_VALUE.match(text) or _SETTING_WORDS.search(text):
             return False
     return all(parse_value(v) is not None or is_missing(clean_label(v)) for v in values)
 
@@ -995,30 +442,30 @@ def _declared_parts(bench_raw: str) -> int:
     return n if n > 1 and packed_header(bench_raw, n) else 0
 
 
-def _read_table(an: _Analysis, loc: _Located, extra_setting: str | None) -> _Reader:
+def _read_table(an: TableModel, loc: _Located, extra_setting: str | None) -> _Reader:
     rd = _Reader(an, extra_setting)
     t = an.table
     if loc.layout == "models-as-columns":
         if an.bench_col is None:
             rd.warnings.append(f"table {t.index}: no column with benchmark names; skipped")
             return rd
-        benches = _row_benchmarks(an)
+        benches = row_benchmarks(an)
         for c, col_setting in loc.cols:
-            col_label = _column_title(an, c)
+            col_label = column_title(an, c)
             for r in an.body:
                 bench_raw = benches.get(r, "")
-                if not clean_label(bench_raw) or _is_non_score_label(clean_label(bench_raw)):
+                if not clean_label(bench_raw) or is_non_score_label(clean_label(bench_raw)):
                     continue
                 rd.read(
                     r,
                     c,
                     bench_raw,
-                    [col_setting, an.col_settings[c], *_row_setting_values(an, r)],
+                    [col_setting, an.col_settings[c], *row_setting_values(an, r)],
                     f"row {clean_label(bench_raw)!r}, column {col_label!r}",
                 )
     elif loc.layout == "models-as-rows" or (loc.layout == "single-model" and loc.rows):
-        if loc.layout == "single-model" and not any(_reads_as_metric(an.labels[c]) for c in an.value_cols):
-            rd.extra_setting = _join(rd.extra_setting, _caption_metric(an))
+        if loc.layout == "single-model" and not any(reads_as_metric(an.labels[c]) for c in an.value_cols):
+            rd.extra_setting = join_settings(rd.extra_setting, caption_metric(an))
         for r, row_setting in loc.rows:
             row_label = loc.row_names.get(r) or (
                 clean_label(an.cell(r, an.bench_col)) if an.bench_col is not None else ""
@@ -1026,116 +473,43 @@ def _read_table(an: _Analysis, loc: _Located, extra_setting: str | None) -> _Rea
             where_row = f"row {row_label!r}" if row_label else f"data row {an.body.index(r) + 1}"
             dataset_col = _dataset_col(an, r, loc)
             for c in an.value_cols:
-                bench_raw, group_setting = _column_benchmark(an, c)
+                bench_raw, group_setting = column_benchmark(an, c)
                 if dataset_col is not None:  # ``Dataset | Model | Average (Acc.)``: the row names the benchmark
-                    bench_raw, group_setting = an.cell(r, dataset_col), _join(group_setting, an.labels[c])
+                    bench_raw, group_setting = an.cell(r, dataset_col), join_settings(group_setting, an.labels[c])
                 rd.read(
                     r,
                     c,
                     bench_raw,
                     [group_setting, an.col_settings[c], row_setting],
-                    f"{where_row}, column {_column_title(an, c)!r}",
+                    f"{where_row}, column {column_title(an, c)!r}",
                 )
     else:  # single-model, benchmarks down the rows
-        generic = len(an.value_cols) == 1 and _GENERIC_VALUE_HEADER.match(an.labels[an.value_cols[0]] or "")
+        generic = len(an.value_cols) == 1 and GENERIC_VALUE_HEADER.match(an.labels[an.value_cols[0]] or "")
         if generic and not an.setting_cols:
-            rd.extra_setting = _join(rd.extra_setting, _caption_metric(an))
-        benches = _row_benchmarks(an)
+            rd.extra_setting = join_settings(rd.extra_setting, caption_metric(an))
+        benches = row_benchmarks(an)
         for r in an.body:
             bench_raw = benches.get(r, "")
             for c in an.value_cols:
-                col_setting = None if generic else _join(an.groups[c], an.labels[c])
+                col_setting = None if generic else join_settings(an.groups[c], an.labels[c])
                 rd.read(
                     r,
                     c,
                     bench_raw,
-                    [col_setting, an.col_settings[c], *_row_setting_values(an, r)],
+                    [col_setting, an.col_settings[c], *row_setting_values(an, r)],
                     f"row {clean_label(bench_raw)!r}, column {an.labels[c]!r}",
                 )
     return rd
 
 
-_CAPTION_METRIC = re.compile(
-    r"^\W*(?:results?|scores?|performance|evaluation)?\W*\(\s*(WER|CER|BLEU|chrF|F1|EM|accuracy|acc|exact match|"
-    r"ROUGE-?L?|pass@1|mAP|AP|PER)\s*\)\W*$",
-    re.I,
-)
-
-
-def _caption_metric(an: _Analysis) -> str | None:
-    """The metric named only in a short caption right above a single-model table (``*Result (WER)*:``)."""
-    m = _CAPTION_METRIC.match(an.table.caption or "")
-    return m.group(1) if m else None
-
-
-def _reads_as_metric(label: str) -> bool:
-    return bool(_METRIC.match(" ".join(_label_tokens(label))))
-
-
-def _dataset_col(an: _Analysis, r: int, loc: _Located) -> int | None:
+def _dataset_col(an: TableModel, r: int, loc: _Located) -> int | None:
     """In a models-as-rows table, a label column headed ``Dataset`` / ``Task`` / ``Benchmark`` that is not the
     model's own name cell: each row then reports that benchmark, and the score columns are its metrics."""
     name = loc.row_names.get(r)
     for c in an.label_cols:
-        if _BENCH_HEADER.match(an.labels[c]) and clean_label(an.cell(r, c)) and clean_label(an.cell(r, c)) != name:
+        if BENCH_HEADER.match(an.labels[c]) and clean_label(an.cell(r, c)) and clean_label(an.cell(r, c)) != name:
             return c
     return None
-
-
-_SUBROW_MARK = re.compile(r"^\s*(?:[-–•]\s+|&nbsp;)+")
-
-
-def _row_benchmarks(an: _Analysis) -> dict[int, str]:
-    """Benchmark cell per body row. A row with an empty label but a setting of its own continues the row above
-    (a harness table prints a task's second metric so); a leading ``- `` marks a sub-task, not part of its name."""
-    out: dict[int, str] = {}
-    previous = ""
-    before = [c for c in an.label_cols if an.bench_col is not None and c < an.bench_col]
-    for r in an.body:
-        raw = an.cell(r, an.bench_col) if an.bench_col is not None else ""
-        if not clean_label(raw):
-            if previous and any(clean_label(an.cell(r, s)) for s in an.setting_cols):
-                out[r] = previous
-            elif before and _AGGREGATE.match(clean_label(an.cell(r, before[-1]))):
-                out[r] = an.cell(r, before[-1])  # ``**Average** | | 66.4``: the total written in the category column
-            continue
-        raw = _SUBROW_MARK.sub("", raw)
-        out[r] = previous = raw
-    return out
-
-
-def _row_setting_values(an: _Analysis, r: int) -> list[str]:
-    """Settings a row names in its setting columns (shots, metric); ``n-shot=5`` in harness tables."""
-    out = []
-    for c in an.setting_cols:
-        text = clean_label(an.cell(r, c))
-        if text and not is_missing(text):
-            out.append(f"{an.labels[c]}={text}" if an.keyed_settings else text)
-    return out
-
-
-def _column_title(an: _Analysis, c: int) -> str:
-    """``Plover-32B / Thinking`` for a column under a group header, else the label."""
-    label = an.labels[c] or f"#{c}"
-    return f"{an.groups[c]} / {label}" if an.groups[c] else label
-
-
-def _column_benchmark(an: _Analysis, c: int) -> tuple[str, str | None]:
-    """(benchmark header cell, setting) for a score column, resolving repeated labels under group headers.
-
-    Unique labels stand alone (groups like ``General VQA`` are categories). Repeated labels need
-    their group: a split-like group (``Test 3``) is the setting, otherwise the group is the
-    benchmark and the label the setting (``RefCOCO`` / ``val``).
-    """
-    label, group = an.labels[c], an.groups[c]
-    repeated = sum(1 for o in an.value_cols if an.labels[o] == label) > 1
-    if group and _SPLIT_LABEL.match(label) and not _SPLIT_WORD.match(group):
-        return group, label  # ``LibriSpeech`` over ``test-clean | test-other``: the dataset, split as setting
-    if not repeated or not group:
-        return an.raw_labels[c], None
-    if _SPLIT_WORD.match(group) or not _SPLIT_WORD.match(label):
-        return an.raw_labels[c], group
-    return group, label
 
 
 # --------------------------------------------------------------------------- public entry points
@@ -1157,9 +531,9 @@ def extract(
     if model_column_index is not None and table is None:
         raise UsageError("--model-column-index needs --table", "run inspect-tables to find the table number")
     tables = find_tables(text)
-    analyses = [_analyse(t) for t in tables]
+    analyses = [analyse(t) for t in tables]
     above = _heading_settings(tables)
-    target = _target(repo_id, model_name)
+    target = target_for(repo_id, model_name)
     if table is not None:
         if not 1 <= table <= len(tables):
             raise UsageError(
@@ -1170,7 +544,7 @@ def extract(
     return _extract_auto(analyses, target, above, repo_id)
 
 
-def _extract_one(an: _Analysis, target: _Target | None, column: int | None, above: str | None) -> ExtractionReport:
+def _extract_one(an: TableModel, target: Target | None, column: int | None, above: str | None) -> ExtractionReport:
     t = an.table
     if column is not None:
         if not 0 <= column < t.n_cols or column in an.label_cols:
@@ -1194,12 +568,7 @@ def _extract_one(an: _Analysis, target: _Target | None, column: int | None, abov
     return report
 
 
-def _normalized(an: _Analysis) -> bool:
-    """Every value of the table is leaderboard-normalized (a v2 leaderboard table, or one that says so)."""
-    return bool(an.body) and (set(an.body) <= an.normalized_rows or bool(an.normalized_cols))
-
-
-def _as_evaluation(an: _Analysis) -> _Analysis:
+def _as_evaluation(an: TableModel) -> TableModel:
     """With an explicit ``--table`` the user has decided it is an evaluation table."""
     if an.evaluation or not an.value_cols:
         return an
@@ -1207,12 +576,12 @@ def _as_evaluation(an: _Analysis) -> _Analysis:
 
 
 def _extract_auto(
-    analyses: list[_Analysis], target: _Target | None, above: dict[int, str], repo_id: str | None
+    analyses: list[TableModel], target: Target | None, above: dict[int, str], repo_id: str | None
 ) -> ExtractionReport:
     report = ExtractionReport()
     evaluation = []
     for an in analyses:
-        if an.evaluation and _normalized(an):
+        if an.evaluation and all_normalized(an):
             report.warnings.append(
                 f"table {an.table.index} skipped: its scores are leaderboard-normalized "
                 f"({an.leaderboard}), not the benchmarks' own metrics; they are never published"
@@ -1224,7 +593,7 @@ def _extract_auto(
             )
         elif an.evaluation:
             evaluation.append(an)
-    located: list[tuple[_Analysis, _Located]] = []
+    located: list[tuple[TableModel, _Located]] = []
     if target:
         exact = [(an, loc) for an in evaluation if (loc := _locate_exact(an, target))]
         relaxed = []
@@ -1256,15 +625,15 @@ def _extract_auto(
         skipped = "".join(f"; {w}" for w in report.warnings if " skipped: " in w)
         raise ModelNotFoundError(f"{who} was not found in any evaluation table ({counts}){skipped}", cands[:40])
     per_table = []
-    aggregate_tables = {an.table.index for an in analyses if an.evaluation and _has_aggregate(an)}
+    aggregate_tables = {an.table.index for an in analyses if an.evaluation and has_aggregate(an)}
     aggregates: list[Score] = []
     for an, loc in sorted(located, key=lambda x: x[0].table.index):
         rd = _read_table(an, loc, above.get(an.table.index))
         report.warnings += _rule_warning(an, loc) + rd.warnings
         report.refused += rd.refused
         if len(aggregate_tables) > 1:  # an "Average" is over its own table's benchmarks: whose, with several?
-            aggregates += [x for x in rd.scores if _AGGREGATE.match(x.benchmark)]
-            rd.scores = [x for x in rd.scores if not _AGGREGATE.match(x.benchmark)]
+            aggregates += [x for x in rd.scores if AGGREGATE.match(x.benchmark)]
+            rd.scores = [x for x in rd.scores if not AGGREGATE.match(x.benchmark)]
         per_table.append((an, rd.scores))
     if aggregates:
         options = "; ".join(f"{x.value:g} ({x.location})" for x in aggregates)
@@ -1284,16 +653,9 @@ def _is_derivative(repo_id: str) -> bool:
     return bool(_DERIVATIVE.search(repo_id.rsplit("/", 1)[-1]))
 
 
-def _has_aggregate(an: _Analysis) -> bool:
-    labels = [an.labels[c] for c in an.value_cols]
-    if an.bench_col is not None:
-        labels += [clean_label(an.cell(r, an.bench_col)) for r in an.body[:STATS_ROWS]]
-    return any(_AGGREGATE.match(x) for x in labels if x)
-
-
 def _filter_variant(
-    located: list[tuple[_Analysis, _Located]], repo_id: str | None, report: ExtractionReport, also_unmarked: bool = False
-) -> list[tuple[_Analysis, _Located]]:
+    located: list[tuple[TableModel, _Located]], repo_id: str | None, report: ExtractionReport, also_unmarked: bool = False
+) -> list[tuple[TableModel, _Located]]:
     """Drop tables whose section speaks of the other variant (base vs instruct, thinking vs non-thinking).
 
     With ``also_unmarked`` (names matched only in other notation) a repo name without any variant word
@@ -1316,7 +678,7 @@ def _filter_variant(
     return kept
 
 
-def _variant_conflict(an: _Analysis, repo_tokens: set[str], headings_only: bool = False) -> str | None:
+def _variant_conflict(an: TableModel, repo_tokens: set[str], headings_only: bool = False) -> str | None:
     """Why a table's section is about another variant than the repo's, if it is."""
     context = " ".join([*an.table.headings[-1:], "" if headings_only else an.table.caption or ""])
     is_base, is_instruct = bool(_BASE_CONTEXT.search(context)), bool(_INSTRUCT_CONTEXT.search(context))
@@ -1329,7 +691,7 @@ def _variant_conflict(an: _Analysis, repo_tokens: set[str], headings_only: bool 
     return None
 
 
-def _merge_into(report: ExtractionReport, per_table: list[tuple[_Analysis, list[Score]]]) -> None:
+def _merge_into(report: ExtractionReport, per_table: list[tuple[TableModel, list[Score]]]) -> None:
     """Keep one score per (benchmark, setting); refuse those whose values disagree."""
     groups: dict[tuple[str, str], list[Score]] = {}
     order: list[tuple[str, str]] = []
@@ -1376,7 +738,7 @@ def _heading_settings(tables: list[Table]) -> dict[int, str]:
     return found if len({v.lower() for v in found.values()}) > 1 else {}
 
 
-def _rule_warning(an: _Analysis, loc: _Located) -> list[str]:
+def _rule_warning(an: TableModel, loc: _Located) -> list[str]:
     if not loc.rule:
         return []
     return [
@@ -1385,19 +747,11 @@ def _rule_warning(an: _Analysis, loc: _Located) -> list[str]:
     ]
 
 
-def _join(*parts: str | None) -> str | None:
-    seen: list[str] = []
-    for p in parts:
-        if p and p.strip() and p.strip() not in seen:
-            seen.append(p.strip())
-    return "; ".join(seen) if seen else None
-
-
 # --------------------------------------------------------------------------- candidates and summaries
-def _guess_layout(an: _Analysis) -> str:
-    if an.label_cols and _MODEL_HEADER.match(an.labels[an.label_cols[0]]):
+def _guess_layout(an: TableModel) -> str:
+    if an.label_cols and MODEL_HEADER.match(an.labels[an.label_cols[0]]):
         return "models-as-rows"
-    if an.bench_col is not None and _BENCH_HEADER.match(an.labels[an.bench_col]) and not _single_model(an):
+    if an.bench_col is not None and BENCH_HEADER.match(an.labels[an.bench_col]) and not _single_model(an):
         return "models-as-columns"
     cols = [c for c in an.value_cols if an.labels[c]]
     if cols and sum(_looks_like_model(an.labels[c]) for c in cols) * 2 >= len(cols):
@@ -1411,7 +765,7 @@ def _guess_layout(an: _Analysis) -> str:
     return "single-model" if _single_model(an) else "unknown"
 
 
-def _candidates(an: _Analysis) -> list[Candidate]:
+def _candidates(an: TableModel) -> list[Candidate]:
     """Every header or row label that could be the model, with the flags that select it."""
     n = an.table.index
     layout = _guess_layout(an)
@@ -1435,10 +789,10 @@ def _candidates(an: _Analysis) -> list[Candidate]:
 
 def describe_tables(text: str, repo_id: str | None = None, model_name: str | None = None) -> list[TableSummary]:
     """Summaries of every table for ``inspect-tables``, with the command that extracts each."""
-    target = _target(repo_id, model_name)
+    target = target_for(repo_id, model_name)
     out = []
     for t in find_tables(text):
-        an = _analyse(t)
+        an = analyse(t)
         loc = (_locate_exact(an, target) if target else None) or (
             _locate_relaxed(an, target) if target and target.name_tokens else None
         )
@@ -1447,7 +801,7 @@ def describe_tables(text: str, repo_id: str | None = None, model_name: str | Non
         model_rows = [clean_label(an.cell(r, an.label_cols[0])) for r, _ in loc.rows] if loc and an.label_cols else []
         columns = [f"{lab}*" if c in model_cols else lab for c, lab in enumerate(an.labels)]
         sample = [[clean_label(x) for x in t.rows[r]] for r in an.body[:3]]
-        roles = _roles(an)
+        table_roles = roles(an)
         out.append(
             TableSummary(
                 t.index,
@@ -1463,46 +817,13 @@ def describe_tables(text: str, repo_id: str | None = None, model_name: str | Non
                 an.evaluation,
                 an.why_not,
                 _next_command(an, loc, layout, repo_id, model_name),
-                roles,
+                table_roles,
             )
         )
     return out
 
 
-def _roles(an: _Analysis) -> dict[str, Any]:
-    """The table model as data: which columns and rows play which role, where the table comes from, its scale."""
-    t = an.table
-    categories = [c for c in an.label_cols if an.bench_col is not None and c < an.bench_col]
-    if an.fraction_table:
-        scale = "0-1 fractions"
-    elif an.fraction_cols or an.fraction_rows:
-        scale = "mixed: 0-1 fractions in " + ", ".join(
-            [f"column {c}" for c in sorted(an.fraction_cols)] + [f"row {r}" for r in sorted(an.fraction_rows)][:8]
-        )
-    else:
-        scale = "as printed (percent or points)"
-    leaderboard = an.leaderboard
-    if an.normalized_rows and not _normalized(an):
-        leaderboard = "open-llm-v2 section" if leaderboard != "normalized" else leaderboard
-    return {
-        "header_rows": t.header_rows,
-        "label_column": an.bench_col,
-        "category_columns": categories,
-        "setting_columns": list(an.setting_cols),
-        "value_columns": list(an.value_cols),
-        "skipped_columns": [c for c in an.skipped_cols if c not in an.setting_cols],
-        "setting_rows": [clean_label(t.rows[r][0]) or "(unnamed)" for r in an.setting_rows],
-        "category_rows": len(an.group_rows),
-        "section_rows": list(dict.fromkeys(an.sections.values())),
-        "harness": an.keyed_settings,
-        "leaderboard": leaderboard,
-        "normalized_rows": len(an.normalized_rows),
-        "scale": scale,
-        "commented": t.commented,
-    }
-
-
-def _next_command(an: _Analysis, loc: _Located | None, layout: str, repo_id: str | None, model_name: str | None) -> str:
+def _next_command(an: TableModel, loc: _Located | None, layout: str, repo_id: str | None, model_name: str | None) -> str:
     cmd = "evaluation_manager.py extract-readme"
     if repo_id:
         cmd += f" --repo-id {repo_id}"

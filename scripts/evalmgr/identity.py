@@ -1,4 +1,8 @@
-"""Is this table header or row label the repo's own model? One scoring function for every table.
+"""Is this table header or row label the repo's own model? Names as tokens, exact and close matches.
+
+:func:`model_tokens` / :func:`model_key` turn a printed name into comparable tokens (markup,
+``(ours)``, emoji and separators gone; Greek letters spelled out; ``2_5`` read as ``2.5``);
+:func:`exact_match` decides an exact match, :func:`relaxed_rule` the named relaxed rules.
 
 Publishers print their model's name in their own notation: ``InternLM2.5-1.8B-Chat`` for
 ``internlm2_5-1_8b-chat``, ``DeiT-base distilled`` for ``deit-base-distilled-patch16-224``,
@@ -12,7 +16,143 @@ the variant (``instruct``, ``chat``, ``base``, a version or size) is never a can
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+
+from .errors import UsageError
+from .tablemodel import SETTING_VALUE, join_settings
+from .values import clean_label, split_cell
+
+_GREEK = {
+    "α": "alpha",
+    "β": "beta",
+    "γ": "gamma",
+    "δ": "delta",
+    "ε": "epsilon",
+    "ζ": "zeta",
+    "η": "eta",
+    "θ": "theta",
+    "κ": "kappa",
+    "λ": "lambda",
+    "μ": "mu",
+    "ν": "nu",
+    "ξ": "xi",
+    "π": "pi",
+    "ρ": "rho",
+    "σ": "sigma",
+    "τ": "tau",
+    "φ": "phi",
+    "χ": "chi",
+    "ψ": "psi",
+    "ω": "omega",
+}
+_OWN_MARKER = re.compile(
+    r"[(\[]\s*(?:ours|ours?, *\w+|this (?:model|repo|repository|work)|new!?|latest|current)\s*[)\]]", re.IGNORECASE
+)
+_TOKEN = re.compile(r"(?:[^\W_]|(?<=\d)\.(?=\d))+")
+# ``1_8b`` (a size) and ``internlm2_5`` / ``v0_3`` (versions) write a dot as ``_``; ``qwen3_32b`` does not
+_SIZE_UNDERSCORE = re.compile(r"(?<![\w.])(\d+)_(\d+[bmk]?)(?![\w])")
+_VERSION_UNDERSCORE = re.compile(r"([a-z]\d+)_(\d+)(?![\w])")
+MODE = re.compile(
+    r"^(?:non[- ]?thinking|thinking|no[- ]thinking|reasoning|non[- ]?reasoning|w/?o? tools?|with(?:out)? tools?|"
+    r"tool[- ]?use|cot|no[- ]cot|greedy|sampling|high|medium|low)$",
+    re.IGNORECASE,
+)
+_FAMILY = re.compile(
+    r"^(?:meta|llama|mistral|mixtral|qwen|gemma|phi|falcon|gpt|olmo|yi|baichuan|internlm|deepseek|"
+    r"bert|roberta|t5|vicuna)\d*(?:\.\d+)?$"
+)
+VARIANT_SUFFIX = {"instruct", "chat", "it"}
+SIZE_TOKEN = re.compile(r"^\d+(?:\.\d+)?[bmkt]$")
+
+
+# --------------------------------------------------------------------------- model names
+def model_tokens(text: str) -> list[str]:
+    """Lower-case word tokens of a model name: markup, emoji, ``(ours)`` and separators removed.
+
+    Dots survive only between digits (``1.3b`` is not ``13b``); Greek letters are spelled out
+    (``β`` -> ``beta``) so ``Zephyr-7b-β`` matches ``zephyr-7b-beta`` but not ``-α``.
+    """
+    s = _OWN_MARKER.sub(" ", clean_label(text))
+    s = unicodedata.normalize("NFKC", s).lower()
+    s = _VERSION_UNDERSCORE.sub(r"\1.\2", _SIZE_UNDERSCORE.sub(r"\1.\2", s))  # internlm2_5 is internlm2.5
+    s = "".join(f" {_GREEK[ch]} " if ch in _GREEK else ch for ch in s)
+    return _TOKEN.findall(s)
+
+
+def model_key(text: str) -> str:
+    """Tokens joined without separators (``FalconMamba-7B`` == ``falcon-mamba-7b``), keeping digit|digit seams."""
+    out = ""
+    for tok in model_tokens(text):
+        if out and out[-1].isdigit() and tok[0].isdigit():
+            out += "|"
+        out += tok
+    return out
+
+
+@dataclass
+class Target:
+    keys: frozenset[str]
+    name_tokens: list[str] | None  # for the relaxed rules; None with an explicit model name
+    label: str
+
+
+def target_for(repo_id: str | None, model_name: str | None) -> Target | None:
+    if model_name:
+        key = model_key(model_name)
+        if not key:
+            raise UsageError(
+                f"--model-name-override {model_name!r} has no letters or digits", "pass the header as printed"
+            )
+        return Target(frozenset({key}), None, model_name)
+    if not repo_id:
+        return None
+    name = repo_id.rsplit("/", 1)[-1]
+    keys = {model_key(name)}
+    if "/" in repo_id:
+        keys.add(model_key(repo_id))
+    return Target(frozenset(k for k in keys if k), model_tokens(name), repo_id)
+
+
+def exact_match(raw: str, target: Target) -> tuple[bool, str | None]:
+    """(matched, setting) for a header/label cell; a trailing ``(Thinking)``-style mode becomes the setting."""
+    text, qual = split_cell(raw)
+    if qual and not (MODE.match(qual) or SETTING_VALUE.match(qual)):
+        qual = None  # a second header line (``7b``, a date) describes the model, it is no setting of its scores
+    if model_key(text) in target.keys or _links_to_repo(raw, target):
+        return True, qual
+    m = re.match(r"^(.*?)\s*[(\[]([^()\[\]]+)[)\]]\s*$", text)
+    if m and MODE.match(m.group(2).strip()) and model_key(m.group(1)) in target.keys:
+        return True, join_settings(m.group(2).strip(), qual)
+    return False, None
+
+
+def _links_to_repo(raw: str, target: Target) -> bool:
+    """A label linking to ``huggingface.co/<repo id>`` names that repo, whatever its text says."""
+    if target.name_tokens is None or "/" not in target.label or "huggingface.co/" not in raw:
+        return False
+    m = re.search(r"huggingface\.co/([\w.-]+/[\w.-]+)/?(?=[)\s\"'#?]|$)", raw)
+    return bool(m) and m.group(1).lower() == target.label.lower()
+
+
+def relaxed_rule(raw: str, target: Target) -> str | None:
+    """Which relaxed rule (module docstring) a label satisfies, if any; uniqueness is checked by the caller."""
+    r = target.name_tokens
+    if not r:
+        return None
+    text, _ = split_cell(raw)
+    h = model_tokens(text)
+    if len(h) < 1 or not any(not t[0].isdigit() for t in h):
+        return None
+    if len(r) == len(h) + 1 and len(h) >= 2 and r[1:] == h and _FAMILY.match(r[0]):
+        return "family-prefix"
+    if len(r) == len(h) + 1 and r[:-1] == h and r[-1] in VARIANT_SUFFIX:
+        return "variant-suffix"
+    if len(h) == len(r) + 1:
+        for k, tok in enumerate(h):
+            if SIZE_TOKEN.match(tok) and h[:k] + h[k + 1 :] == r:
+                return "size"
+    return None
 
 # Tokens that decide which checkpoint a name is: a label may never drop one the repo name has.
 VARIANT_TOKENS = frozenset(

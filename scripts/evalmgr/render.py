@@ -127,6 +127,50 @@ def print_error(exc: EvalManagerError, fmt: str) -> int:
 # --------------------------------------------------------------------------- inspect-tables
 
 
+def render_table(t: Any) -> str:
+    """Human-readable block for one table of ``inspect-tables`` (a :class:`evalmgr.extract.TableSummary`)."""
+    where = " > ".join(t.headings) or "(no heading)"
+    verdict = "yes" if t.is_evaluation else f"no ({t.not_evaluation_reason})"
+    lines = [f"Table {t.number} ({t.kind}, line {t.line}) - {where}"]
+    if t.caption:
+        lines.append(f"  caption: {t.caption}")
+    lines.append(f"  layout: {t.layout}; evaluation table: {verdict}")
+    lines.append("  columns: " + " | ".join(f"[{i}] {c}" for i, c in enumerate(t.columns)))
+    lines += [f"  {line}" for line in _render_roles(t.roles)]
+    if t.model_rows:
+        lines.append("  model rows: " + ", ".join(repr(r) for r in t.model_rows))
+    for row in t.sample_rows:
+        lines.append("    " + " | ".join(row))
+    lines.append(f"  next: {t.command}")
+    return "\n".join(lines)
+
+
+def _render_roles(roles: dict[str, Any]) -> list[str]:
+    """The roles line(s) of a table: why a value was or was not read."""
+    def cols(key: str) -> str:
+        return ", ".join(str(c) for c in roles.get(key) or []) or "-"
+
+    out = [
+        f"roles: label column {roles.get('label_column') if roles.get('label_column') is not None else '-'}; "
+        f"category columns {cols('category_columns')}; setting columns {cols('setting_columns')}; "
+        f"value columns {cols('value_columns')}; not scores {cols('skipped_columns')}; "
+        f"header rows {roles.get('header_rows')}"
+    ]
+    extra = []
+    if roles.get("setting_rows"):
+        extra.append("setting rows: " + ", ".join(roles["setting_rows"]))
+    if roles.get("category_rows"):
+        extra.append(f"category rows: {roles['category_rows']}")
+    if roles.get("section_rows"):
+        extra.append("section rows: " + ", ".join(roles["section_rows"]))
+    if roles.get("harness"):
+        extra.append("harness output (settings written Header=value)")
+    extra.append(f"leaderboard: {roles.get('leaderboard') or 'none'}")
+    extra.append(f"scale: {roles.get('scale')}")
+    out.append("; ".join(extra))
+    return out
+
+
 def print_tables(tables: list[Any], fmt: str) -> int:
     if fmt == "json":
         emit_json({"tables": [t.to_json() if hasattr(t, "to_json") else t.__dict__ for t in tables]})
@@ -135,7 +179,7 @@ def print_tables(tables: list[Any], fmt: str) -> int:
         err("no tables found in the card")
         return 0
     for t in tables:
-        out(t.render() if hasattr(t, "render") else str(t))
+        out(render_table(t))
         out()
     return 0
 
