@@ -22,8 +22,10 @@ exit codes: 0 the run completed (whatever each model's status), 1 it could not r
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .launcher import prog_name
+
     p = argparse.ArgumentParser(
-        prog="batch_eval_prs.py",
+        prog=prog_name("batch_eval_prs"),
         description="Add one benchmark's results to many models from the Hub's model lists (trending by default).",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -72,13 +72,20 @@ def repo_state(args: argparse.Namespace) -> RepoState:
         return state
     if args.repo_id:
         return hub_for(args).read_state(args.repo_id, args.revision or "main")
-    raise UsageError("no input: give --readme PATH, --repo-dir PATH or --repo-id ORG/NAME")
+    raise UsageError("no input: give " + _input_flags(args))
+
+
+def _input_flags(args: argparse.Namespace) -> str:
+    """The input flags this subcommand has (validate and import-* have no --readme)."""
+    flags = (["--readme PATH"] if hasattr(args, "readme") else []) + ["--repo-dir PATH", "--repo-id ORG/NAME"]
+    return ", ".join(flags[:-1]) + " or " + flags[-1]
 
 
 def card_text(args: argparse.Namespace) -> tuple[RepoState, str]:
     state = repo_state(args)
     if not state.readme:
-        raise InputError("the repo has no README.md", "give --readme PATH")
+        raise InputError("the repo has no README.md",
+                         "give --readme PATH (a local card)" if hasattr(args, "readme") else "add a README.md to the repo")
     return state, state.readme
 
 
@@ -122,14 +129,14 @@ def inspect_tables(args: argparse.Namespace) -> list[Any]:
     import shlex
 
     from .extract import describe_tables
+    from .launcher import launcher
 
     _, text = card_text(args)
     tables = describe_tables(text, args.repo_id, model_name=args.model_name_override)
-    source = (f"--readme {shlex.quote(args.readme)}" if args.readme
-              else f"--repo-dir {shlex.quote(args.repo_dir)}" if args.repo_dir else "")
-    for t in tables:  # the next command reads the same input as this one
-        if source:
-            t.command = t.command.replace("extract-readme", f"extract-readme {source}", 1)
+    source = (f" --readme {shlex.quote(args.readme)}" if args.readme
+              else f" --repo-dir {shlex.quote(args.repo_dir)}" if args.repo_dir else "")
+    for t in tables:  # the next command: same launcher as this one, reading the same input
+        t.command = t.command.replace("evaluation_manager.py extract-readme", f"{launcher()} extract-readme{source}", 1)
     return tables
 
 

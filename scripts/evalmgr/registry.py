@@ -249,8 +249,8 @@ class Registry:
             score.variant = _join_notes(score.variant, found.notes)
             if bench.dataset_id and not bench.task_id:
                 score.warnings.append(
-                    f"{bench.name}: the task id of {bench.dataset_id} is not known offline; "
-                    "give --task-id, or read it from the dataset's eval.yaml on the Hub"
+                    f"{bench.name}: the task id of {bench.dataset_id} is not known offline; it is read from the "
+                    "dataset's eval.yaml when the command reads the repo from the Hub"
                 )
 
     def _resolve(self, label: str, setting: str | None, context: str | None) -> RegistryMatch | str:
