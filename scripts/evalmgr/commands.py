@@ -272,10 +272,11 @@ def _confirm_bare_labels(args: argparse.Namespace, reg: Any, scores: list[Score]
             f"if the card's row is {wanted.name}, confirm it with --task-id {wanted.task_id}; "
             "otherwise name the set the card measured",
         )
-    chosen = next((b for b in reg.variants(wanted.name) if b.task_id == args.task_id), None)
+    sets = reg.variants(bare[0].benchmark)
+    chosen = next((b for b in sets if b.task_id == args.task_id), None)
     if chosen is None:
-        raise UsageError(f"--task-id {args.task_id!r} is not a set of {wanted.name}",
-                         "task ids: " + ", ".join(b.task_id for b in reg.variants(wanted.name) if b.task_id))
+        raise UsageError(f"--task-id {args.task_id!r} is not a set of {bare[0].benchmark!r}",
+                         "task ids: " + ", ".join(b.task_id for b in sets if b.task_id))
     for s in bare:
         s.benchmark_key, s.dataset_id, s.task_id = chosen.key, chosen.dataset_id, chosen.task_id
         s.warnings = [w for w in s.warnings if not w.startswith("ambiguous")]
@@ -308,6 +309,7 @@ def _given_value(args: argparse.Namespace, reg: Any, match: Any) -> Collected:
     attribute([score], args, default)
     if not score.provenance or not score.provenance.url:
         raise UsageError("a given --value needs its evidence: --source-url (or --repo-id for the model card)")
+    resolve_task_ids(args, reg, [score])
     return Collected(args.repo_id, [score])
 
 
