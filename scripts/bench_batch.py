@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "scripts")]
 
 from hub_emulator import HubEmulator  # noqa: E402
+from official_support import seed_official_benchmarks  # noqa: E402
 
 TOKEN = "hf_benchTOKEN0123456789abcdefghij"
 CARD = """---
@@ -38,6 +39,7 @@ license: apache-2.0
 
 def seed(hub: HubEmulator, n: int) -> None:
     hub.reset()
+    seed_official_benchmarks(hub)  # the Hub's official benchmarks, GPQA among them
     hub.add_user("bench", TOKEN)
     for i in range(n):
         name = f"Model-{i:03d}-7B"

@@ -84,3 +84,20 @@ def test_preview_refuses_a_conflict_with_an_open_pr(hub: HubEmulator, hf_env: di
     assert [r["kind"] for r in run.json()["publish"]["refusals"]] == ["pr_conflict"]
     same = run_cli("add-eval", "--repo-id", "o/m", "--benchmark", "HLE", "--value", "9.9", env=hf_env)
     assert same.code == 0 and "open pull request #1 already adds these results" in same.err
+
+
+def test_the_add_eval_command_suggested_for_an_unregistered_label_parses(hf_env: dict[str, str]) -> None:
+    """extract-readme has no --task-id: its hint is a whole add-eval command whose flags add-eval has."""
+    import shlex
+
+    from evalmgr.cli import build_parser
+
+    run = run_cli("extract-readme", "--readme", "examples/model_card.md", "--repo-id", "example-org/Lumen-8B-Instruct",
+                  env={k: v for k, v in hf_env.items() if k != "UV"}, script=Path("scripts/evaluation_manager.py"))
+    (warning,) = [x for x in run.err.splitlines() if "MT-Bench" in x]
+    assert "give --task-id" not in warning
+    command = warning.split("`")[1]
+    argv = shlex.split(command)
+    assert argv[:2] == ["python", "scripts/evaluation_manager.py"]
+    args = build_parser().parse_args(argv[2:])  # placeholders are values the user supplies; the flags all exist
+    assert args.command == "add-eval" and args.dataset_id == "ORG/NAME"
