@@ -100,4 +100,5 @@ def test_the_add_eval_command_suggested_for_an_unregistered_label_parses(hf_env:
     argv = shlex.split(command)
     assert argv[:2] == ["python", "scripts/evaluation_manager.py"]
     args = build_parser().parse_args(argv[2:])  # placeholders are values the user supplies; the flags all exist
-    assert args.command == "add-eval" and args.dataset_id == "ORG/NAME"
+    assert (args.command, args.benchmark, args.value, args.repo_id) == ("add-eval", "MT-Bench", 8.1,
+                                                                        "example-org/Lumen-8B-Instruct")

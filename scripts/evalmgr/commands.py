@@ -440,7 +440,7 @@ def publish_or_preview(args: argparse.Namespace, collected: Collected) -> tuple[
     if unregistered and fmt == "eval-results":
         collected.warnings.append(
             "not written to .eval_results/ (no Hub benchmark dataset and task id known): "
-            + ", ".join(sorted({s.benchmark for s in unregistered})) + " — " + _unregistered_hint(args)
+            + ", ".join(sorted({s.benchmark for s in unregistered})) + " — " + _unregistered_hint(args, unregistered[0])
         )
     if registered and fmt == "eval-results":
         registered = _official_only(args, collected, registered)
@@ -492,14 +492,18 @@ def _official_only(args: argparse.Namespace, collected: Collected, scores: list[
     return [s for s in scores if s.dataset_id in official]
 
 
-def _unregistered_hint(args: argparse.Namespace) -> str:
+def _unregistered_hint(args: argparse.Namespace, score: Score) -> str:
     """What to type for a result without a Hub dataset and task id, with flags this command has."""
+    import shlex
+
     from .launcher import launcher
 
     if args.command == "add-eval":
         return "give --dataset-id and --task-id of its Hub benchmark dataset with --value"
-    return (f"if it is a Hub benchmark, add it with `{launcher()} add-eval --benchmark NAME --value X "
-            "--dataset-id ORG/NAME --task-id TASK --source-url URL`, or add it to a --mapping file")
+    repo = f" --repo-id {shlex.quote(args.repo_id)}" if args.repo_id else ""
+    return (f"if it is a Hub benchmark, add it with `{launcher()} add-eval --benchmark {shlex.quote(score.benchmark)} "
+            f"--value {score.value:g} --dataset-id ORG/NAME --task-id TASK{repo}` (its dataset and task), "
+            "or add it to a --mapping file")
 
 
 def _nothing_to_publish(collected: Collected, refusal: Any) -> Outcome:
