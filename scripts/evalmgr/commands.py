@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import AmbiguousScoreError, EvalManagerError, InputError, ScoreNotFoundError, UsageError
 from .hub import README, Hub, RepoState
-from .publish import Change, Outcome, preview, publish_hub, publish_local, read_local_state
+from .publish import Change, Outcome, Refusal, preview, publish_hub, publish_local, read_local_state
 from .scores import Provenance, Score
 
 MAX_CARD_BYTES = 20 * 1024 * 1024
@@ -30,7 +30,7 @@ class Collected:
     refused: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # source-specific JSON (e.g. AA indexes)
     notes: list[str] = field(default_factory=list)  # one-line facts the user should know (a default applied)
-    blockers: list[Any] = field(default_factory=list)  # publish.Refusal found before planning (partial runs)
+    blockers: list[Refusal] = field(default_factory=list)  # refusals found before planning (partial runs)
 
 
 # --------------------------------------------------------------------------- inputs
@@ -382,8 +382,6 @@ def import_logs(args: argparse.Namespace) -> Collected:
     partial = [f for f in found if f.partial]
     blockers = []
     if partial:
-        from .publish import Refusal
-
         blockers.append(Refusal("partial_run", EvalManagerError(
             f"{len(partial)} result(s) come from partial runs (--limit / --max-samples): "
             + ", ".join(f"{f.task} ({f.samples} of {f.total_samples or '?'} samples)" for f in partial),
@@ -430,8 +428,6 @@ def finish(args: argparse.Namespace, collected: Collected) -> int:
 
 def publish_or_preview(args: argparse.Namespace, collected: Collected) -> tuple[Change, Outcome]:
     """The change the collected scores make, and what previewing or publishing it did (one verdict for both)."""
-    from .publish import Refusal
-
     fmt = "model-index" if args.format == "model-index" else "eval-results"
     reg = registry(args)
     scores = _accepted_sources(reg, collected)
@@ -456,7 +452,7 @@ def publish_or_preview(args: argparse.Namespace, collected: Collected) -> tuple[
         blockers=list(collected.blockers),
     )
     if not change.scores:
-        outcome = _nothing_to_publish(collected, Refusal)
+        outcome = _nothing_to_publish(collected)
         if args.apply or args.create_pr or args.pr is not None:
             raise outcome.refusals[0].error
         return change, outcome
@@ -506,12 +502,12 @@ def _unregistered_hint(args: argparse.Namespace, score: Score) -> str:
             "or add it to a --mapping file")
 
 
-def _nothing_to_publish(collected: Collected, refusal: Any) -> Outcome:
+def _nothing_to_publish(collected: Collected) -> Outcome:
     """No result can be written: the preview says so with exit 1, exactly as the write fails."""
     why = "; ".join(collected.refused + collected.warnings) or "no result was found"
     error = ScoreNotFoundError(f"nothing to publish: no result can be written ({why})",
                                "see the warnings; --format model-index writes results that are no Hub leaderboard")
-    return Outcome("refused", "nothing would be written", refusals=[refusal("nothing_to_publish", error)])
+    return Outcome("refused", "nothing would be written", refusals=[Refusal("nothing_to_publish", error)])
 
 
 def _publish_or_preview(args: argparse.Namespace, change: Change) -> Outcome:
