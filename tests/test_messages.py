@@ -102,3 +102,35 @@ def test_the_add_eval_command_suggested_for_an_unregistered_label_parses(hf_env:
     args = build_parser().parse_args(argv[2:])  # placeholders are values the user supplies; the flags all exist
     assert (args.command, args.benchmark, args.value, args.repo_id) == ("add-eval", "MT-Bench", 8.1,
                                                                         "example-org/Lumen-8B-Instruct")
+
+
+def test_every_publish_status_is_documented_in_skill_md() -> None:
+    import re
+
+    code = "".join((ROOT / "scripts" / "evalmgr" / name).read_text() for name in ("publish.py", "commands.py"))
+    statuses = set(re.findall(r'Outcome\(\s*"(\w+)"', code)) | set(re.findall(r'status, message = "(\w+)"', code))
+    assert {"preview", "refused", "pr_created", "pushed", "written"} <= statuses
+    skill = (ROOT / "SKILL.md").read_text()
+    assert {s for s in statuses if f"| `{s}` |" not in skill} == set()
+
+
+@pytest.mark.parametrize("case, existing, args, code", [
+    ("new result", None, ("--benchmark", "HLE", "--value", "4.1"), 0),
+    ("same value on main", "4.1", ("--benchmark", "HLE", "--value", "4.1"), 0),
+    ("conflicting value", "9.9", ("--benchmark", "HLE", "--value", "4.1"), 1),
+    ("conflict, forced", "9.9", ("--benchmark", "HLE", "--value", "4.1", "--force"), 0),
+    ("a fraction among percentages", "41.0", ("--benchmark", "HLE", "--value", "0.41", "--notes", "with tools"), 1),
+    ("source rule", None, ("--benchmark", "SWE-bench Verified", "--value", "70", "--task-id", "swe_bench_verified"), 1),
+    ("no Hub leaderboard", None, ("--benchmark", "MMLU", "--value", "70", "--task-id", "mmlu"), 1),
+])
+def test_the_preview_exits_like_the_write(tmp_path: Path, case: str, existing: str | None, args: tuple, code: int) -> None:
+    repo = tmp_path / "clone"
+    (repo / ".eval_results").mkdir(parents=True)
+    (repo / "README.md").write_text("# m\n")
+    if existing:
+        (repo / ".eval_results" / "hle.yaml").write_text(
+            f"- dataset:\n    id: cais/hle\n    task_id: hle\n  value: {existing}\n")
+    base = ("add-eval", "--repo-dir", str(repo), "--repo-id", "o/m", *args)
+    preview, write = run_cli(*base), run_cli(*base, "--apply")
+    assert (preview.code, write.code) == (code, code), (case, preview.err, write.err)
+    assert ("refused:" in preview.err) == bool(code), (case, preview.err)
