@@ -134,3 +134,9 @@ def test_the_preview_exits_like_the_write(tmp_path: Path, case: str, existing: s
     preview, write = run_cli(*base), run_cli(*base, "--apply")
     assert (preview.code, write.code) == (code, code), (case, preview.err, write.err)
     assert ("refused:" in preview.err) == bool(code), (case, preview.err)
+
+
+def test_requests_outside_the_hub_wrapper_are_one_line_too(hf_env: dict[str, str]) -> None:
+    offline = dict(hf_env, HF_ENDPOINT="http://127.0.0.1:9", ARXIV_BASE="http://127.0.0.1:9")
+    line = one_error(run_cli("extract-paper", "--paper", "2407.21783", env=offline))
+    assert "could not connect to http://127.0.0.1:9" in line

@@ -258,6 +258,7 @@ def list_candidates(hub: Hub, opts: BatchOptions) -> Iterator[Any]:
 def run_batch(opts: BatchOptions, *, resume: str | None = None, progress: bool | None = None) -> dict[str, Any]:
     """Process the models; returns the summary (also written next to the log)."""
     from .registry import Registry
+    from .render import err
 
     started = time.monotonic()
     if resume:
@@ -271,7 +272,7 @@ def run_batch(opts: BatchOptions, *, resume: str | None = None, progress: bool |
         raise EvalManagerError(f"{opts.benchmark!r} is not a registered benchmark",
                                "use a registry name such as 'GPQA Diamond' or add it with --mapping")
     if note:
-        sys.stderr.write(f"note: {note}\n")
+        err(f"note: {note}")
     hub = Hub(gate=RateGate())
     _check_leaderboard(hub, match.benchmark)
     if not opts.dry_run:
@@ -296,13 +297,14 @@ def run_batch(opts: BatchOptions, *, resume: str | None = None, progress: bool |
 def _check_leaderboard(hub: Hub, bench: Any) -> None:
     """Refuse before listing models when no result of this benchmark could be written to .eval_results/."""
     from .official import official_benchmarks
+    from .render import err
 
     if not bench.dataset_id:
         raise EvalManagerError(f"{bench.name} has no Hub benchmark dataset: its results cannot be written",
                                "choose a benchmark with a Hub leaderboard (see references/benchmark_registry.md)")
     official = official_benchmarks(hub)
     if official.note:
-        sys.stderr.write(f"note: {official.note}\n")
+        err(f"note: {official.note}")
     if bench.dataset_id not in official:
         raise EvalManagerError(f"{bench.name} ({bench.dataset_id}) is not an official Hub benchmark: "
                                "its results are not written to .eval_results/",

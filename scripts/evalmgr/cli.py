@@ -210,10 +210,14 @@ def main(argv: list[str] | None = None) -> int:
     from .errors import EvalManagerError
     from .render import print_error
 
+    from .hub import transport_errors, unreachable
+
     try:
         return args.func(args)
     except EvalManagerError as exc:
         return print_error(exc, getattr(args, "format", "text"))
+    except transport_errors() as exc:  # a request outside Hub.call (papers, jobs): still one line, no traceback
+        return print_error(unreachable(exc, "contacting the Hub"), getattr(args, "format", "text"))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -141,8 +141,8 @@ class Hub:
             except HFValidationError:
                 raise InputError(f"{_one_line(what)}: not a valid Hub repo id",
                                  "a repo id is ORG/NAME: letters, digits, '-', '_' and '.', at most 96 characters") from None
-            except _transport_errors() as exc:
-                raise _unreachable(exc, what, self.endpoint) from None
+            except transport_errors() as exc:
+                raise unreachable(exc, what, self.endpoint) from None
             except HfHubHTTPError as exc:
                 status = exc.response.status_code if exc.response is not None else None
                 if status == 429 or (status is not None and status >= 500):
@@ -410,7 +410,7 @@ def _model_index(readme: str | None) -> Any:
         return None
 
 
-def _transport_errors() -> tuple[type[BaseException], ...]:
+def transport_errors() -> tuple[type[BaseException], ...]:
     """What the client raises when no HTTP answer came back (no network, DNS, proxy, timeout, offline mode)."""
     try:
         from httpx2 import TransportError  # the HTTP library of huggingface_hub 2.x
@@ -419,29 +419,30 @@ def _transport_errors() -> tuple[type[BaseException], ...]:
     return (TransportError, ConnectionError, TimeoutError)
 
 
-def _unreachable(exc: BaseException, what: str, endpoint: str) -> HubError:
+def unreachable(exc: BaseException, what: str, endpoint: str | None = None) -> HubError:
     """One line naming why the Hub could not be reached, and what to check."""
+    from huggingface_hub import constants
     from huggingface_hub.errors import OfflineModeIsEnabled
 
+    endpoint = endpoint or constants.ENDPOINT
     detail = _one_line(str(exc) or type(exc).__name__)
     what = _one_line(what)
     name = type(exc).__name__
-    offline = "; without a network, --readme PATH or --repo-dir PATH work offline"
     proxy = _proxy()
     if isinstance(exc, OfflineModeIsEnabled):
         return HubError(f"{what}: HF_HUB_OFFLINE=1 forbids contacting the Hub",
-                        "unset HF_HUB_OFFLINE to use the Hub" + offline)
+                        "unset HF_HUB_OFFLINE to use the Hub")
     if proxy or "Proxy" in name:
         return HubError(f"{what}: could not reach {endpoint} through the proxy {proxy or ''} ({detail})",
-                        "check HTTPS_PROXY / HTTP_PROXY / NO_PROXY" + offline)
+                        "check HTTPS_PROXY / HTTP_PROXY / NO_PROXY")
     if any(m in detail for m in ("Name or service not known", "nodename nor servname", "Temporary failure in name",
                                  "getaddrinfo")):
         return HubError(f"{what}: the Hub's host name could not be resolved ({endpoint}: {detail})",
-                        "check the network and DNS, and HF_ENDPOINT if you set it" + offline)
+                        "check the network and DNS, and HF_ENDPOINT if you set it")
     if "Timeout" in name:
         return HubError(f"{what}: {endpoint} did not answer in time ({detail})", "check the network, then run again")
     return HubError(f"{what}: could not connect to {endpoint} ({detail})",
-                    "check the network, and HF_ENDPOINT if you set it" + offline)
+                    "check the network, and HF_ENDPOINT if you set it")
 
 
 def _one_line(text: str, limit: int = 160) -> str:

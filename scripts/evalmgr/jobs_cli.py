@@ -72,10 +72,14 @@ def main(argv: list[str] | None = None) -> int:
     load_dotenv_file()
     from .render import print_error
 
+    from .hub import transport_errors, unreachable
+
     try:
         return run(args)
     except EvalManagerError as exc:
         return print_error(exc, args.format)
+    except transport_errors() as exc:  # a request outside Hub.call: still one line, no traceback
+        return print_error(unreachable(exc, "contacting the Hub"), args.format)
     except KeyboardInterrupt:
         print("interrupted (a submitted job keeps running: `hf jobs cancel NAMESPACE/JOB_ID` stops it)",
               file=sys.stderr)
