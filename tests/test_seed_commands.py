@@ -370,6 +370,18 @@ def test_extract_readme_with_column_index_and_name_override(world) -> None:
     assert by_index.code == by_name.code == 0, by_index.err + by_name.err
     assert printed_yaml(by_index.out) == printed_yaml(by_name.out)
     assert printed_yaml(by_index.out)[".eval_results/hle.yaml"][0]["value"] == 4.7
+    starred = manager(env, "extract-readme", "--repo-id", KIMI, "--table", "1", "--model-name-override",
+                      "**Kimi-K2-Instruct**")  # the troubleshooting example: the header as printed, with markdown
+    assert starred.code == 0 and printed_yaml(starred.out) == printed_yaml(by_name.out)
+
+
+def test_update_your_own_model_previews_first(world) -> None:
+    """`extract-readme --repo-id "your-username/your-model" --task-type "text-generation"` (no --apply: a preview)."""
+    hub, env, _ = world
+    run = manager(env, "extract-readme", "--repo-id", OWN, "--task-type", "text-generation")
+    assert run.code == 0, run.err
+    assert printed_yaml(run.out)[".eval_results/hle.yaml"][0]["value"] == 23.9
+    assert eval_files(hub, OWN) == {} and "preview only" in run.err
 
 
 def test_extract_readme_model_index_options_of_the_first_skill(world) -> None:
@@ -562,6 +574,7 @@ def runner_parser(name: str):
     ("inspect_vllm_uv", ["--model", "meta-llama/Llama-3.2-1B", "--task", "mmlu", "--backend", "hf"]),
     ("inspect_vllm_uv", ["--model", "meta-llama/Llama-3.2-70B", "--task", "mmlu", "--tensor-parallel-size", "4"]),
     ("inspect_eval_uv", ["--model", "meta-llama/Llama-2-7b-hf", "--task", "mmlu"]),
+    ("inspect_eval_uv", ["--model", "meta-llama/Llama-2-7b-hf", "--task", "gsm8k"]),
 ])
 def test_runner_command_lines_parse(script: str, argv: list[str]) -> None:
     """`python scripts/<runner>.py ...` and the arguments after `--` of `hf jobs uv run scripts/<runner>.py`.
