@@ -280,7 +280,6 @@ def _confirm_bare_labels(args: argparse.Namespace, reg: Any, scores: list[Score]
     for s in bare:
         s.benchmark_key, s.dataset_id, s.task_id = chosen.key, chosen.dataset_id, chosen.task_id
         s.warnings = [w for w in s.warnings if not w.startswith("ambiguous")]
-        s.notes = s.notes or None
 
 
 def _given_value(args: argparse.Namespace, reg: Any, match: Any) -> Collected:
@@ -515,7 +514,7 @@ def _publish_or_preview(args: argparse.Namespace, change: Change) -> Outcome:
     if not (args.apply or wants_hub):
         return _preview(args, change)
     if args.apply and args.repo_dir:
-        return publish_local(args.repo_dir, change, force=args.force)
+        return publish_local(args.repo_dir, change)
     if not args.repo_id:
         raise UsageError("publishing to the Hub needs --repo-id (or --apply with --repo-dir for a local clone)")
     mode = "push" if args.apply else "pr"

@@ -223,7 +223,7 @@ def read_local_state(repo_dir: str | Path) -> RepoState:
     return state
 
 
-def publish_local(repo_dir: str | Path, change: Change, *, force: bool = False) -> Outcome:
+def publish_local(repo_dir: str | Path, change: Change) -> Outcome:
     """Write the change into a local clone; each file is replaced atomically."""
     root = Path(repo_dir).resolve()
     plan = make_plan(read_local_state(root), change)
