@@ -64,7 +64,7 @@ def run(hub: HubEmulator, n: int, concurrency: int, latency: float) -> dict[str,
     if proc.returncode != 0:
         sys.exit(f"batch failed:\n{proc.stderr[-2000:]}")
     requests = hub.request_count() - before
-    prs = sum(len(hub.pull_requests(r)) for (_, r) in list(hub.repos))
+    prs = sum(len(hub.pull_requests(r)) for (kind, r) in list(hub.repos) if kind == "model")
     per_model = requests / n
     ideal = n * per_model * latency / concurrency
     return {"seconds": elapsed, "models_per_s": n / elapsed, "requests_per_model": per_model,
