@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "scripts")]
 
 from hub_emulator import HubEmulator  # noqa: E402
+from official_support import seed_official_benchmarks  # noqa: E402
 
 TOKEN = "hf_benchTOKEN0123456789abcdefghij"
 CARD = """---
@@ -38,6 +39,7 @@ license: apache-2.0
 
 def seed(hub: HubEmulator, n: int) -> None:
     hub.reset()
+    seed_official_benchmarks(hub)  # the Hub's official benchmarks, GPQA among them
     hub.add_user("bench", TOKEN)
     for i in range(n):
         name = f"Model-{i:03d}-7B"
@@ -62,7 +64,7 @@ def run(hub: HubEmulator, n: int, concurrency: int, latency: float) -> dict[str,
     if proc.returncode != 0:
         sys.exit(f"batch failed:\n{proc.stderr[-2000:]}")
     requests = hub.request_count() - before
-    prs = sum(len(hub.pull_requests(r)) for (_, r) in list(hub.repos))
+    prs = sum(len(hub.pull_requests(r)) for (kind, r) in list(hub.repos) if kind == "model")
     per_model = requests / n
     ideal = n * per_model * latency / concurrency
     return {"seconds": elapsed, "models_per_s": n / elapsed, "requests_per_model": per_model,

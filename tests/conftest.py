@@ -7,7 +7,8 @@ when this file is imported, before any test module imports huggingface_hub, beca
 ``scripts/`` is put on ``sys.path`` so that ``import evalmgr`` works without installing the project.
 
 Fixtures:
-- ``hub``: the session's ``HubEmulator``, reset to an empty state for this test (seed it, then assert on
+- ``hub``: the session's ``HubEmulator``, reset for this test to the Hub's official benchmark datasets only
+  (``official_support``; seed the rest, then assert on
   ``hub.files(...)``, ``hub.pull_requests(...)``, ``hub.requests``, ``hub.jobs``). The test fails at teardown
   if the emulator itself crashed (``hub.server_errors``).
 - ``hf_home`` (autouse): a fresh, empty ``HF_HOME`` for every test, with ``HF_TOKEN`` unset; the client's
@@ -27,6 +28,7 @@ from pathlib import Path
 
 import pytest
 from hub_emulator import HubEmulator
+from official_support import seed_official_benchmarks
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT / "scripts") not in sys.path:  # the package under test (evalmgr) without an install
@@ -58,7 +60,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 @pytest.fixture
 def hub() -> Iterator[HubEmulator]:
+    """The emulator as the real Hub is: empty but for its official benchmark datasets (seed the rest)."""
     _HUB.reset()
+    seed_official_benchmarks(_HUB)
     yield _HUB
     assert not _HUB.server_errors, "the Hub emulator crashed:\n" + "\n".join(_HUB.server_errors)
 
@@ -68,6 +72,7 @@ def hf_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     home = tmp_path / "hf_home"
     home.mkdir()
     monkeypatch.setenv("HF_HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # evalmgr's cache: nothing leaks between tests
     for name in _TOKEN_ENV:
         monkeypatch.delenv(name, raising=False)
     constants = getattr(sys.modules.get("huggingface_hub"), "constants", None)
@@ -91,6 +96,7 @@ def hf_env(hf_home: Path) -> dict[str, str]:
     env.update(
         HF_ENDPOINT=_HUB.endpoint,
         HF_HOME=str(hf_home),
+        XDG_CACHE_HOME=os.environ["XDG_CACHE_HOME"],
         HF_HUB_DISABLE_TELEMETRY="1",
         HF_HUB_DISABLE_PROGRESS_BARS="1",
         HF_HUB_DISABLE_UPDATE_CHECK="1",

@@ -43,7 +43,7 @@ def seed_org(hub: HubEmulator) -> None:
     for repo_id, text in (("Idavidrein/gpqa", GPQA_TASKS), ("TIGER-Lab/MMLU-Pro", "tasks:\n- id: mmlu_pro\n"),
                           ("openai/gsm8k", "tasks:\n- id: gsm8k\n"), ("cais/hle", "tasks:\n- id: hle\n"),
                           ("OpenEvals/aime_24", "tasks:\n- id: aime_24\n")):  # its task id is not bundled
-        hub.add_dataset(repo_id, {"eval.yaml": text})
+        hub.add_dataset(repo_id, {"eval.yaml": text}, benchmark=None if repo_id.startswith("OpenEvals/") else "official")
     seven = card("Orca-Lite-7B-Instruct", {"GPQA Diamond": "31.3", "MMLU-Pro": "74.8", "GSM8K": "71.8",
                                            "Humanity's Last Exam": "4.9"}, paper=True)
     hub.add_model(SEVEN, {"README.md": seven, ".eval_results/gsm8k.yaml": result_yaml("openai/gsm8k", "gsm8k", 71.8)},
@@ -201,7 +201,7 @@ BOARD = {f"board/model-{i}": v for i, v in enumerate([58.2, 61.0, 63.4, 59.9, 66
 @pytest.fixture
 def board(hub: HubEmulator, hf_env: dict[str, str]) -> tuple[HubEmulator, dict[str, str]]:
     hub.add_user("contrib", TOKEN)
-    hub.add_dataset("Idavidrein/gpqa", {"eval.yaml": GPQA_TASKS})
+    hub.add_dataset("Idavidrein/gpqa", {"eval.yaml": GPQA_TASKS}, benchmark="official")
     hub.add_leaderboard("Idavidrein/gpqa", BOARD)
     hub.add_model("board/derived", {"README.md": "---\nbase_model: board/model-0\n---\n",
                                     ".eval_results/g.yaml": result_yaml("Idavidrein/gpqa", "diamond", 1.0)})

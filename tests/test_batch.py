@@ -83,7 +83,8 @@ def test_every_status_and_skip_reason(hub: HubEmulator, env: dict[str, str], tmp
     assert by_repo["acme/Good-7B"]["value"] == 41.2
     assert by_repo["acme/Good-7B"]["pr_url"].endswith("/acme/Good-7B/discussions/1")
     assert "28.1" in by_repo["nimbus/Nimbus-3B-Instruct"]["reason"]
-    assert set(by_repo["acme/Good-7B"]) == {"repo_id", "status", "value", "source", "pr_url", "reason", "flags", "time"}
+    assert set(by_repo["acme/Good-7B"]) == {"repo_id", "status", "value", "source_url", "pr_url", "reason", "flags",
+                                            "time"}
     summary = run.json()
     assert summary["counts"]["pr_created"] == 1 and summary["models_logged"] == 7
     assert json.loads(next(runs.glob("*.summary.json")).read_text())["counts"] == summary["counts"]
@@ -122,7 +123,7 @@ def test_dry_run_then_real_run_and_push(hub: HubEmulator, env: dict[str, str], t
     assert hub.pull_requests("contrib/Mine-7B") == [] and ".eval_results/gpqa.yaml" not in hub.files("contrib/Mine-7B")
     real = batch(env, runs / "real", "--push")
     assert real.code == 0, real.err
-    assert status_of(runs / "real") == {"contrib/Mine-7B": "pushed"}
+    assert status_of(runs / "real") == {"contrib/Mine-7B": "uploaded"}
     assert ".eval_results/gpqa.yaml" in hub.files("contrib/Mine-7B")
     again = batch(env, runs / "again", "--push")
     assert status_of(runs / "again") == {"contrib/Mine-7B": "already_present"}

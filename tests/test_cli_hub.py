@@ -23,7 +23,8 @@ def seeded(hub: HubEmulator) -> HubEmulator:
     hub.add_user("helper", COMMUNITY)
     hub.add_token("helper", READONLY, role="read")
     hub.add_model(REPO, {"README.md": CARD, "config.json": "{}"})
-    hub.add_dataset("Idavidrein/gpqa", {"eval.yaml": "name: GPQA\ntasks:\n- id: diamond\n- id: main\n- id: extended\n"})
+    hub.add_dataset("Idavidrein/gpqa", {"eval.yaml": "name: GPQA\ntasks:\n- id: diamond\n- id: main\n- id: extended\n"},
+                    benchmark="official")
     return hub
 
 

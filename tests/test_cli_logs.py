@@ -24,8 +24,10 @@ def logs(tmp_path: Path) -> Path:
     return folder
 
 
-def test_preview_entries_from_an_inspect_log(logs: Path) -> None:
-    run = run_cli("import-logs", str(logs), "--repo-id", REPO, "--logs-url", "https://huggingface.co/datasets/alice/logs")
+def test_preview_entries_from_an_inspect_log(logs: Path, hub: HubEmulator, hf_env: dict[str, str]) -> None:
+    hub.add_model(REPO, {"README.md": "# Tiny-7B\n"})
+    run = run_cli("import-logs", str(logs), "--repo-id", REPO, "--logs-url", "https://huggingface.co/datasets/alice/logs",
+                  env=hf_env)
     assert run.code == 0, run.err
     (entry,) = yaml.safe_load(run.out.split("\n", 1)[1])
     assert entry == {"dataset": {"id": "Idavidrein/gpqa", "task_id": "diamond"}, "value": 43.43, "date": "2026-03-04",
@@ -41,7 +43,8 @@ def test_partial_run_is_refused_unless_forced(tmp_path: Path) -> None:
                             {"gsm8k|5": {"extractive_match": 0.61}}, max_samples=100)
     args = ("import-logs", str(log), "--repo-id", REPO, "--repo-dir", str(repo), "--logs-url", "https://example.org/logs")
     preview = run_cli(*args, "--format", "json")
-    assert preview.code == 0, preview.err
+    assert preview.code == 1, preview.err  # the preview refuses what the write refuses
+    assert [r["kind"] for r in preview.json()["publish"]["refusals"]] == ["partial_run"]
     refused = run_cli(*args, "--apply")
     assert refused.code == 1
     assert "partial" in refused.err and "--force" in refused.err

@@ -115,10 +115,16 @@ def test_unregistered_benchmark_needs_dataset_and_task(clone: Path) -> None:
     run = run_cli("add-eval", "--repo-dir", str(clone), "--repo-id", "o/m", "--benchmark", "Zorp-Bench", "--value", "12")
     assert run.code == 2
     assert "--dataset-id" in run.err
-    ok = run_cli("add-eval", "--repo-dir", str(clone), "--repo-id", "o/m", "--benchmark", "Zorp-Bench", "--value", "12",
-                 "--dataset-id", "zorp/zorp-bench", "--task-id", "main", "--apply")
+    args = ("add-eval", "--repo-dir", str(clone), "--repo-id", "o/m", "--benchmark", "Zorp-Bench", "--value", "12",
+            "--dataset-id", "zorp/zorp-bench", "--task-id", "main")
+    preview, write = run_cli(*args), run_cli(*args, "--apply")
+    assert (preview.code, write.code) == (1, 1)  # not an official Hub benchmark: no leaderboard, never written
+    assert "zorp/zorp-bench" in write.err and "not an official Hub benchmark" in write.err
+    assert "not an official Hub benchmark" in preview.err and "refused: nothing to publish" in preview.err
+    assert not (clone / ".eval_results").exists()
+    ok = run_cli(*args, "--format", "model-index", "--apply")
     assert ok.code == 0, ok.err
-    assert any(e[0]["dataset"] == {"id": "zorp/zorp-bench", "task_id": "main"} for e in eval_files(clone).values())
+    assert "zorp/zorp-bench" in (clone / "README.md").read_text()
 
 
 def test_model_index_format_keeps_body_and_metadata(clone: Path) -> None:
@@ -199,7 +205,8 @@ def test_huge_card_and_huge_table_are_fast(tmp_path: Path) -> None:
     start = time.monotonic()
     run = run_cli("extract-readme", "--readme", str(big), "--repo-id", "orbit/Orbit-7B-Instruct", "--table", "2",
                   "--format", "json")
-    assert run.code == 0, run.err
+    assert run.code == 1, run.err  # every row is shown; none is a Hub benchmark, so nothing could be written
+    assert run.json()["publish"]["refusals"][0]["kind"] == "nothing_to_publish"
     assert time.monotonic() - start < 20
     values = {r["benchmark"]: r["value"] for r in run.json()["results"]}
     assert len(values) == 10_000 and values["Task 9999"] == 99.5
@@ -234,7 +241,9 @@ def test_a_fraction_next_to_percentages_is_flagged_and_not_published(tmp_path: P
     repo.mkdir()
     shutil.copy(ROOT / "tests" / "fixtures" / "cli" / "fraction_card.md", repo / "README.md")
     preview = run_cli("extract-readme", "--repo-dir", str(repo), "--repo-id", "kite/Kite-7B", "--format", "json")
-    assert preview.code == 0
+    assert preview.code == 1  # the preview refuses what the write refuses
+    assert [r["kind"] for r in preview.json()["publish"]["refusals"]] == ["scale"]
+    assert any("0.412" in r for r in preview.json()["refused"])
     flagged = [p for p in preview.json()["publish"]["problems"] if "0.412" in p["message"]]
     assert flagged and "41.2" in flagged[0]["message"]
     refused = run_cli("extract-readme", "--repo-dir", str(repo), "--repo-id", "kite/Kite-7B", "--apply")

@@ -18,7 +18,8 @@ TOKEN = "hf_paperTOKEN0123456789abcdefghij"
 
 
 @pytest.fixture
-def aa_env(hf_env: dict[str, str], tmp_path: Path):
+def aa_env(hf_env: dict[str, str], tmp_path: Path, hub: HubEmulator):
+    hub.add_model(REPO, {"README.md": "# Orca-Lite-7B-Instruct\n"})
     with AAEmulator(api_key=KEY) as aa:
         yield aa, dict(hf_env, AA_API_BASE=aa.endpoint, AA_API_KEY=KEY, XDG_CACHE_HOME=str(tmp_path / "cache"))
 

@@ -303,9 +303,14 @@ def test_list_models_sort_filter_search_and_cursor_paging(seeded: HubEmulator) -
 
 def test_list_datasets_registered_benchmarks_and_eval_yaml(seeded: HubEmulator) -> None:
     eval_yaml = "name: GPQA\ntasks:\n  - id: gpqa_diamond\n    config: gpqa_diamond\n    split: train\n"
-    seeded.add_dataset("Idavidrein/gpqa", {"eval.yaml": eval_yaml, "README.md": "# GPQA"}, downloads=9)
+    seeded.reset()
+    seeded.add_dataset("Idavidrein/gpqa", {"eval.yaml": eval_yaml, "README.md": "# GPQA"}, downloads=9,
+                       benchmark="official")
+    seeded.add_dataset("OpenEvals/aime_24", {"eval.yaml": eval_yaml})  # an eval.yaml does not make it official
     seeded.add_dataset("someone/notes", {"README.md": "# notes"})
     assert [d.id for d in api().list_datasets(benchmark=True)] == ["Idavidrein/gpqa"]
+    assert [d.id for d in api().list_datasets(benchmark="official")] == ["Idavidrein/gpqa"]
+    assert [d.id for d in api().list_datasets(filter="benchmark:eval-yaml")] == ["Idavidrein/gpqa", "OpenEvals/aime_24"]
     assert [d.id for d in api().list_datasets(search="notes")] == ["someone/notes"]
     assert api().dataset_info("Idavidrein/gpqa").downloads == 9
     path = hf_hub_download("Idavidrein/gpqa", "eval.yaml", repo_type="dataset")

@@ -31,13 +31,13 @@ from .errors import (
 )
 from .hub import Hub, RateGate
 
-STATUSES = ("pr_created", "pushed", "already_present", "open_pr_exists", "not_found", "ambiguous", "skipped",
+STATUSES = ("pr_created", "uploaded", "already_present", "open_pr_exists", "not_found", "ambiguous", "skipped",
             "refused", "dry_run", "error")
 # Base-model relations whose repos reuse another model's weights: their scores are not their own.
 DERIVATIVE_RELATIONS = ("quantized", "merge", "adapter")
 DERIVATIVE_TAGS = ("gguf", "awq", "gptq", "mlx", "exl2", "bitsandbytes", "4-bit", "8-bit", "quantized", "merge")
 SORT_KEYS = {"trending": "trending_score", "downloads": "downloads", "likes": "likes"}
-PROJECT_RUNS = Path(__file__).resolve().parents[2] / "runs"
+DEFAULT_RUNS = "runs"  # under the working directory (never inside an installed package)
 
 
 @dataclass
@@ -53,7 +53,7 @@ class BatchOptions:
     push: bool = False  # push to main instead of opening PRs (only for repos you own)
     include_derivatives: bool = False
     concurrency: int = 4
-    runs_dir: str = str(PROJECT_RUNS)
+    runs_dir: str = DEFAULT_RUNS
     mapping: str | None = None
     cross_check: bool = False  # compare with the other sources (card, papers, AA) before publishing
     strict: bool = False  # refuse (status "refused") when sources disagree or the leaderboard flags the value
@@ -67,7 +67,7 @@ class Record:
     repo_id: str
     status: str
     value: float | None = None
-    source: str | None = None
+    source_url: str | None = None
     pr_url: str | None = None
     reason: str | None = None
     flags: list[str] = field(default_factory=list)  # leaderboard and cross-source warnings on the value
@@ -128,7 +128,9 @@ class RunLog:
         if self.records_path.is_file():
             for line in self.records_path.read_text(encoding="utf-8").splitlines():
                 try:
-                    out.append(Record(**json.loads(line)))
+                    data = json.loads(line)
+                    data.setdefault("source_url", data.pop("source", None))  # logs written before the rename
+                    out.append(Record(**data))
                 except (ValueError, TypeError):
                     continue
         return out
@@ -217,16 +219,19 @@ def process_model(model: Any, opts: BatchOptions, hub: Hub, benchmark: Any) -> R
         args._hub = hub
         collected = add_eval(args)
         _, outcome = publish_or_preview(args, collected)
+        if outcome.refusals:  # the dry run is judged like the real run: a refusal is the same record
+            raise outcome.refusals[0].error
         score = collected.scores[0]
         src = score.provenance.url if score.provenance else None
         flags = list(collected.extra.get("check_flags", []))
         if opts.dry_run:
-            return Record(repo_id, "dry_run", value=score.value, source=src, reason=score.location, flags=flags)
-        status = {"pr_created": "pr_created", "pushed": "pushed", "already_present": "already_present",
+            return Record(repo_id, "dry_run", value=score.value, source_url=src, reason=score.location, flags=flags)
+        status = {"pr_created": "pr_created", "pushed": "uploaded", "already_present": "already_present",
                   "open_pr_exists": "open_pr_exists"}.get(outcome.status)
         if status is None:
-            return Record(repo_id, "error", value=score.value, source=src, reason=f"unexpected outcome {outcome.status}")
-        return Record(repo_id, status, value=score.value, source=src, pr_url=outcome.url, reason=outcome.message,
+            return Record(repo_id, "error", value=score.value, source_url=src,
+                          reason=f"unexpected outcome {outcome.status}")
+        return Record(repo_id, status, value=score.value, source_url=src, pr_url=outcome.url, reason=outcome.message,
                       flags=flags)
     except CheckRefusedError as exc:
         return Record(repo_id, "refused", reason=redact(exc.message))
@@ -284,6 +289,7 @@ def _info_or_id(hub: Hub, repo_id: str) -> Any:
 def run_batch(opts: BatchOptions, *, resume: str | None = None, progress: bool | None = None) -> dict[str, Any]:
     """Process the models; returns the summary (also written next to the log)."""
     from .registry import Registry
+    from .render import err
 
     started = time.monotonic()
     if resume:
@@ -292,11 +298,14 @@ def run_batch(opts: BatchOptions, *, resume: str | None = None, progress: bool |
     else:
         log = None
     reg = Registry.load(opts.mapping)
-    match = reg.match(opts.benchmark)
+    match, note = reg.resolve_name(opts.benchmark)
     if match is None:
         raise EvalManagerError(f"{opts.benchmark!r} is not a registered benchmark",
                                "use a registry name such as 'GPQA Diamond' or add it with --mapping")
+    if note:
+        err(f"note: {note}")
     hub = Hub(gate=RateGate())
+    _check_leaderboard(hub, match.benchmark)
     if not opts.dry_run:
         hub.require_write_token()
     models = list(list_candidates(hub, opts))
@@ -314,6 +323,23 @@ def run_batch(opts: BatchOptions, *, resume: str | None = None, progress: bool |
     summary = log.write_summary(started, len(models))
     summary["run_log"] = str(log.records_path)
     return summary
+
+
+def _check_leaderboard(hub: Hub, bench: Any) -> None:
+    """Refuse before listing models when no result of this benchmark could be written to .eval_results/."""
+    from .official import official_benchmarks
+    from .render import err
+
+    if not bench.dataset_id:
+        raise EvalManagerError(f"{bench.name} has no Hub benchmark dataset: its results cannot be written",
+                               "choose a benchmark with a Hub leaderboard (see references/benchmark_registry.md)")
+    official = official_benchmarks(hub)
+    if official.note:
+        err(f"note: {official.note}")
+    if bench.dataset_id not in official:
+        raise EvalManagerError(f"{bench.name} ({bench.dataset_id}) is not an official Hub benchmark: "
+                               "its results are not written to .eval_results/",
+                               "choose a benchmark the Hub lists as official (datasets?benchmark=official)")
 
 
 def _progress(total: int, tty: bool):  # -> Callable[[Record], None]

@@ -15,15 +15,17 @@ benchmark on main and repos with an open PR adding it are skipped with a reason.
 
 Start with --dry-run, read the log, then run for real (a dry run never blocks a later real run).
 
-run log: runs/{benchmark}_{date}_{id}.jsonl (one JSON record per model, written as it goes),
+run log: ./runs/{benchmark}_{date}_{id}.jsonl (one JSON record per model, written as it goes),
          .run.json (options, for --resume) and .summary.json (counts, at the end).
 exit codes: 0 the run completed (whatever each model's status), 1 it could not run, 2 usage.
 """
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .launcher import prog_name
+
     p = argparse.ArgumentParser(
-        prog="batch_eval_prs.py",
+        prog=prog_name("batch_eval_prs"),
         description="Add one benchmark's results to many models from the Hub's model lists (trending by default).",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -41,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--push", action="store_true", help="push to main instead of opening pull requests (your own repos)")
     p.add_argument("--dry-run", action="store_true", help="extract and log, publish nothing")
     p.add_argument("--concurrency", type=int, default=4, help="parallel workers (default: 4)")
-    p.add_argument("--runs-dir", help="where run logs go (default: the project's runs/)")
+    p.add_argument("--runs-dir", help="where run logs go (default: ./runs under the working directory)")
     p.add_argument("--resume", metavar="RUN", help="continue an interrupted run (its name or .jsonl path)")
     p.add_argument("--mapping", metavar="FILE", help="extra benchmark mapping JSON")
     p.add_argument("--cross-check", action="store_true", help="compare each value with the other sources (card, papers, AA)")
@@ -61,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.limit < 1 or args.concurrency < 1:
         parser.error("--limit and --concurrency must be at least 1")
     load_dotenv_file()
-    from .batch import PROJECT_RUNS, BatchOptions, run_batch
+    from .batch import DEFAULT_RUNS, BatchOptions, run_batch
     from .errors import EvalManagerError
     from .render import emit_json, err, out
 
@@ -69,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         benchmark=args.benchmark or "", source=args.source, limit=args.limit, sort=args.sort,
         pipeline_tag=args.pipeline_tag or None, author=args.author, search=args.search, dry_run=args.dry_run,
         push=args.push, include_derivatives=args.include_derivatives, concurrency=args.concurrency,
-        runs_dir=args.runs_dir or str(PROJECT_RUNS), mapping=args.mapping, from_audit=args.from_audit,
+        runs_dir=args.runs_dir or DEFAULT_RUNS, mapping=args.mapping, from_audit=args.from_audit,
         cross_check=args.cross_check, strict=args.strict,
     )
     try:

@@ -74,8 +74,10 @@ def _add_location_options(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .launcher import prog_name
+
     parser = argparse.ArgumentParser(
-        prog="evaluation_manager.py",
+        prog=prog_name("evaluation_manager"),
         description="Put correct, sourced benchmark results into Hugging Face model repositories.",
         epilog=WORKFLOW,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -119,8 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dataset-id", help="Hub benchmark dataset id, for a benchmark not in the registry (with --value)")
     p.add_argument("--notes", help="setup qualifiers: 'with tools', 'thinking', '0-shot' ...")
     p.add_argument("--date", help="ISO date of the evaluation")
-    p.add_argument("--source", choices=("model_card", "aa", "paper"), default="model_card",
-                   help="where to look the score up (default: model_card)")
+    p.add_argument("--source", choices=("model_card", "aa", "paper", "harness"), default="model_card",
+                   help="where to look the score up (default: model_card); harness: a --value from the benchmark's "
+                        "own harness, with --source-url to the run (the only source some benchmarks accept)")
     p.add_argument("--paper", metavar="ARXIV_ID", help="with --source paper: which paper")
     p.add_argument("--creator-slug", help="with --source aa: Artificial Analysis creator slug")
     p.add_argument("--model-name", help="with --source aa: Artificial Analysis model slug or name")
@@ -247,10 +250,14 @@ def main(argv: list[str] | None = None) -> int:
     from .errors import EvalManagerError
     from .render import print_error
 
+    from .hub import transport_errors, unreachable
+
     try:
         return args.func(args)
     except EvalManagerError as exc:
         return print_error(exc, getattr(args, "format", "text"))
+    except transport_errors() as exc:  # a request outside Hub.call (papers, jobs): still one line, no traceback
+        return print_error(unreachable(exc, "contacting the Hub"), getattr(args, "format", "text"))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

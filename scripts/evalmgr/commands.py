@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import AmbiguousScoreError, EvalManagerError, InputError, ScoreNotFoundError, UsageError
 from .hub import README, Hub, RepoState
-from .publish import Change, Outcome, make_plan, publish_hub, publish_local, read_local_state
+from .publish import Change, Outcome, Refusal, preview, publish_hub, publish_local, read_local_state
 from .scores import Provenance, Score
 
 MAX_CARD_BYTES = 20 * 1024 * 1024
@@ -29,6 +29,8 @@ class Collected:
     warnings: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # source-specific JSON (e.g. AA indexes)
+    notes: list[str] = field(default_factory=list)  # one-line facts the user should know (a default applied)
+    blockers: list[Refusal] = field(default_factory=list)  # refusals found before planning (partial runs)
 
 
 # --------------------------------------------------------------------------- inputs
@@ -70,13 +72,20 @@ def repo_state(args: argparse.Namespace) -> RepoState:
         return state
     if args.repo_id:
         return hub_for(args).read_state(args.repo_id, args.revision or "main")
-    raise UsageError("no input: give --readme PATH, --repo-dir PATH or --repo-id ORG/NAME")
+    raise UsageError("no input: give " + _input_flags(args))
+
+
+def _input_flags(args: argparse.Namespace) -> str:
+    """The input flags this subcommand has (validate and import-* have no --readme)."""
+    flags = (["--readme PATH"] if hasattr(args, "readme") else []) + ["--repo-dir PATH", "--repo-id ORG/NAME"]
+    return ", ".join(flags[:-1]) + " or " + flags[-1]
 
 
 def card_text(args: argparse.Namespace) -> tuple[RepoState, str]:
     state = repo_state(args)
     if not state.readme:
-        raise InputError("the repo has no README.md", "give --readme PATH")
+        raise InputError("the repo has no README.md",
+                         "give --readme PATH (a local card)" if hasattr(args, "readme") else "add a README.md to the repo")
     return state, state.readme
 
 
@@ -120,14 +129,14 @@ def inspect_tables(args: argparse.Namespace) -> list[Any]:
     import shlex
 
     from .extract import describe_tables
+    from .launcher import launcher
 
     _, text = card_text(args)
     tables = describe_tables(text, args.repo_id, model_name=args.model_name_override)
-    source = (f"--readme {shlex.quote(args.readme)}" if args.readme
-              else f"--repo-dir {shlex.quote(args.repo_dir)}" if args.repo_dir else "")
-    for t in tables:  # the next command reads the same input as this one
-        if source:
-            t.command = t.command.replace("extract-readme", f"extract-readme {source}", 1)
+    source = (f" --readme {shlex.quote(args.readme)}" if args.readme
+              else f" --repo-dir {shlex.quote(args.repo_dir)}" if args.repo_dir else "")
+    for t in tables:  # the next command: same launcher as this one, reading the same input
+        t.command = t.command.replace("evaluation_manager.py extract-readme", f"{launcher()} extract-readme{source}", 1)
     return tables
 
 
@@ -191,7 +200,7 @@ def resolve_task_ids(args: argparse.Namespace, reg: Any, scores: list[Score]) ->
 
 def _is_benchmark(reg: Any, score: Score, wanted: list[str]) -> bool:
     """Whether a score is one of the wanted benchmarks: same registry entry, or the same label as printed."""
-    keys = {m.benchmark.key for m in (reg.match(w) for w in wanted) if m is not None}
+    keys = {m.benchmark.key for m in (reg.resolve_name(w)[0] for w in wanted) if m is not None}
     key = score.benchmark_key
     if key is None and (m := reg.match(score.benchmark, score.setting)) is not None:
         key = m.benchmark.key
@@ -204,17 +213,26 @@ def _is_benchmark(reg: Any, score: Score, wanted: list[str]) -> bool:
 def add_eval(args: argparse.Namespace) -> Collected:
     """One benchmark: given by --value, or looked up in the source with the same strictness as extraction."""
     reg = registry(args)
-    match = reg.match(args.benchmark)
+    match, note = reg.resolve_name(args.benchmark)
+    if args.source == "harness" and (args.value is None or not args.source_url):
+        raise UsageError("--source harness is a result of the benchmark's own harness: give it with --value and "
+                         "the run's evidence", "add --value X --source-url URL-OF-THE-RUN")
     if args.value is not None:
-        return _given_value(args, reg, match)
+        collected = _given_value(args, reg, match)
+        collected.notes += [note] if note else []
+        return collected
     if args.source == "aa":
         collected = import_aa(args, only=[args.benchmark])
     elif args.source == "paper":
         collected = _paper_confirmed(args)
     else:
         collected = card_scores(args)
+    collected.notes += [note] if note else []
     wanted = match.benchmark.key if match else None
-    hits = [s for s in collected.scores if (wanted and s.benchmark_key == wanted) or s.benchmark == args.benchmark]
+    if wanted and args.source == "model_card":
+        _confirm_bare_labels(args, reg, collected.scores, match.benchmark)
+    hits = [s for s in collected.scores if (wanted and s.benchmark_key == wanted)
+            or (s.benchmark == args.benchmark and not reg.variants(s.benchmark))]
     if args.task_id:
         hits = [s for s in hits if s.task_id == args.task_id]
     if args.notes is not None:
@@ -239,6 +257,33 @@ def add_eval(args: argparse.Namespace) -> Collected:
     return collected
 
 
+def _confirm_bare_labels(args: argparse.Namespace, reg: Any, scores: list[Score], wanted: Any) -> None:
+    """A card row labelled only "GPQA" is the wanted set only when the user confirms it with --task-id.
+
+    The user's bare name has a default (Diamond); the card's bare label has none: a card that does not say
+    which set it measured is asked, never guessed. Already-mapped rows answer for themselves.
+    """
+    bare = [s for s in scores if not s.benchmark_key and wanted in reg.variants(s.benchmark)]
+    if not bare or any(s.benchmark_key == wanted.key for s in scores):
+        return
+    if args.task_id is None:
+        rows = ", ".join(f"{s.benchmark!r} = {s.value:g} ({s.location or 'card'})" for s in bare)
+        raise AmbiguousScoreError(
+            f"the card's {rows} does not say which set it is; it is not published as {wanted.name} on a guess",
+            [s.location or s.benchmark for s in bare],
+            f"if the card's row is {wanted.name}, confirm it with --task-id {wanted.task_id}; "
+            "otherwise name the set the card measured",
+        )
+    sets = reg.variants(bare[0].benchmark)
+    chosen = next((b for b in sets if b.task_id == args.task_id), None)
+    if chosen is None:
+        raise UsageError(f"--task-id {args.task_id!r} is not a set of {bare[0].benchmark!r}",
+                         "task ids: " + ", ".join(b.task_id for b in sets if b.task_id))
+    for s in bare:
+        s.benchmark_key, s.dataset_id, s.task_id = chosen.key, chosen.dataset_id, chosen.task_id
+        s.warnings = [w for w in s.warnings if not w.startswith("ambiguous")]
+
+
 def _given_value(args: argparse.Namespace, reg: Any, match: Any) -> Collected:
     if match is None and not args.dataset_id:
         raise UsageError(
@@ -249,10 +294,13 @@ def _given_value(args: argparse.Namespace, reg: Any, match: Any) -> Collected:
         raise UsageError("--dataset-id needs --task-id")
     score = Score(benchmark=args.benchmark, value=args.value, notes=args.notes, date=args.date)
     if match is not None:
-        score.benchmark = match.benchmark.name
-        score.benchmark_key = match.benchmark.key
-        score.dataset_id = match.benchmark.dataset_id
-        score.task_id = args.task_id or match.benchmark.task_id
+        bench = match.benchmark
+        if args.task_id and bench.dataset_id:  # "GPQA --task-id main" names the Main set, not Diamond's id
+            bench = reg.lookup(bench.dataset_id, args.task_id) or bench
+        score.benchmark = bench.name
+        score.benchmark_key = bench.key
+        score.dataset_id = bench.dataset_id
+        score.task_id = args.task_id or bench.task_id
         score.notes = score.variant = args.notes if args.notes is not None else match.notes
     else:
         score.variant = args.notes
@@ -262,6 +310,7 @@ def _given_value(args: argparse.Namespace, reg: Any, match: Any) -> Collected:
     attribute([score], args, default)
     if not score.provenance or not score.provenance.url:
         raise UsageError("a given --value needs its evidence: --source-url (or --repo-id for the model card)")
+    resolve_task_ids(args, reg, [score])
     return Collected(args.repo_id, [score])
 
 
@@ -338,12 +387,15 @@ def import_logs(args: argparse.Namespace) -> Collected:
     scores = [f.score for f in found]
     resolve_task_ids(args, reg, scores)
     partial = [f for f in found if f.partial]
-    if partial and publishing and not args.force:
-        raise EvalManagerError(
+    blockers = []
+    if partial:
+        blockers.append(Refusal("partial_run", EvalManagerError(
             f"{len(partial)} result(s) come from partial runs (--limit / --max-samples): "
             + ", ".join(f"{f.task} ({f.samples} of {f.total_samples or '?'} samples)" for f in partial),
             "a partial run is not the benchmark score: run the full set, or --force to publish it marked partial",
-        )
+        )))
+        if publishing and not args.force:
+            raise blockers[0].error  # before any upload: nothing is uploaded for a refused change
     url = args.logs_url
     if args.upload_logs_to:  # only now: nothing is uploaded for a refused change
         url, files = upload_logs(hub_for(args), args.upload_logs_to, paths)
@@ -353,7 +405,7 @@ def import_logs(args: argparse.Namespace) -> Collected:
     warnings = [w for s in scores for w in s.warnings]
     if not url:
         warnings.append("no --logs-url or --upload-logs-to: the entries will have no source link to the logs")
-    return Collected(args.repo_id, scores, warnings)
+    return Collected(args.repo_id, scores, warnings, blockers=blockers)
 
 
 def upload_logs(hub: Hub, repo_id: str, paths: list[Path]) -> tuple[str, dict[str, str]]:
@@ -388,41 +440,98 @@ def finish(args: argparse.Namespace, collected: Collected) -> int:
 
 
 def publish_or_preview(args: argparse.Namespace, collected: Collected) -> tuple[Change, Outcome]:
-    """The change the collected scores make, and what previewing or publishing it did."""
+    """The change the collected scores make, and what previewing or publishing it did (one verdict for both)."""
     from .crosscheck import review
 
     review(args, collected)
     fmt = "model-index" if args.format == "model-index" else "eval-results"
-    registered = [s for s in collected.scores if s.dataset_id and s.task_id]
-    unregistered = [s for s in collected.scores if not (s.dataset_id and s.task_id)]
+    reg = registry(args)
+    scores = _accepted_sources(reg, collected)
+    registered = [s for s in scores if s.dataset_id and s.task_id]
+    unregistered = [s for s in scores if not (s.dataset_id and s.task_id)]
     if unregistered and fmt == "eval-results":
         collected.warnings.append(
             "not written to .eval_results/ (no Hub benchmark dataset and task id known): "
-            + ", ".join(sorted({s.benchmark for s in unregistered}))
-            + " — give --task-id, or add them to a --mapping file if they are Hub benchmarks"
+            + ", ".join(sorted({s.benchmark for s in unregistered})) + " — " + _unregistered_hint(args, unregistered[0])
         )
+    if registered and fmt == "eval-results":
+        registered = _official_only(args, collected, registered)
     change = Change(
-        scores=registered if fmt == "eval-results" else collected.scores,
+        scores=registered if fmt == "eval-results" else scores,
         fmt=fmt,
         model_name=getattr(args, "model_name_override", None) or (args.repo_id or "").split("/")[-1] or None,
         task_type=getattr(args, "task_type", "text-generation"),
         dataset_name=getattr(args, "dataset_name", None),
         filename=getattr(args, "filename", None),
-        registry=registry(args),
+        registry=reg,
         force=bool(getattr(args, "force", False)),
+        blockers=list(collected.blockers),
     )
+    if not change.scores:
+        outcome = _nothing_to_publish(collected)
+        if args.apply or args.create_pr or args.pr is not None:
+            raise outcome.refusals[0].error
+        return change, outcome
     return change, _publish_or_preview(args, change)
+
+
+def _accepted_sources(reg: Any, collected: Collected) -> list[Score]:
+    """The scores whose benchmark accepts their source; the others go to ``refused`` with the rule's reason."""
+    kept = []
+    for s in collected.scores:
+        why = reg.source_refusal(s)
+        if why:
+            collected.refused.append(f"{s.benchmark} = {s.value:g}: {why}")
+        else:
+            kept.append(s)
+    return kept
+
+
+def _official_only(args: argparse.Namespace, collected: Collected, scores: list[Score]) -> list[Score]:
+    """Scores for the Hub's official benchmarks; the rest is shown (a warning), never written to .eval_results/."""
+    from .official import official_benchmarks
+
+    official = official_benchmarks(hub_for(args) if online(args) else None)
+    if official.note:
+        collected.notes.append(official.note)
+    outside = [s for s in scores if s.dataset_id not in official]
+    if outside:
+        collected.warnings.append(
+            "not written to .eval_results/ (not an official Hub benchmark, so no leaderboard shows it): "
+            + ", ".join(sorted({f"{s.benchmark} ({s.dataset_id})" for s in outside}))
+            + " — --format model-index puts them in the card's metadata instead"
+        )
+    return [s for s in scores if s.dataset_id in official]
+
+
+def _unregistered_hint(args: argparse.Namespace, score: Score) -> str:
+    """What to type for a result without a Hub dataset and task id, with flags this command has."""
+    import shlex
+
+    from .launcher import launcher
+
+    if args.command == "add-eval":
+        return "give --dataset-id and --task-id of its Hub benchmark dataset with --value"
+    repo = f" --repo-id {shlex.quote(args.repo_id)}" if args.repo_id else ""
+    return (f"if it is a Hub benchmark, add it with `{launcher()} add-eval --benchmark {shlex.quote(score.benchmark)} "
+            f"--value {score.value:g} --dataset-id ORG/NAME --task-id TASK{repo}` (its dataset and task), "
+            "or add it to a --mapping file")
+
+
+def _nothing_to_publish(collected: Collected) -> Outcome:
+    """No result can be written: the preview says so with exit 1, exactly as the write fails."""
+    why = "; ".join(collected.refused + collected.warnings) or "no result was found"
+    error = ScoreNotFoundError(f"nothing to publish: no result can be written ({why})",
+                               "see the warnings; --format model-index writes results that are no Hub leaderboard")
+    return Outcome("refused", "nothing would be written", refusals=[Refusal("nothing_to_publish", error)])
 
 
 def _publish_or_preview(args: argparse.Namespace, change: Change) -> Outcome:
     wants_hub = args.create_pr or args.pr is not None or (args.apply and not args.repo_dir)
     if not (args.apply or wants_hub):
         return _preview(args, change)
-    if not change.scores:
-        raise ScoreNotFoundError("nothing to publish: no result maps to a registered benchmark",
-                                 "see the warnings; add the benchmark to a --mapping file or use --format model-index")
     if args.apply and args.repo_dir:
-        return publish_local(args.repo_dir, change, force=args.force)
+        return publish_local(args.repo_dir, change)
     if not args.repo_id:
         raise UsageError("publishing to the Hub needs --repo-id (or --apply with --repo-dir for a local clone)")
     mode = "push" if args.apply else "pr"
@@ -430,17 +539,14 @@ def _publish_or_preview(args: argparse.Namespace, change: Change) -> Outcome:
 
 
 def _preview(args: argparse.Namespace, change: Change) -> Outcome:
-    """What would be written, planned against the existing files when we have them."""
+    """What the write would do, judged against what it would write to: the clone, or main and open PRs."""
     if args.repo_dir:
-        state = read_local_state(args.repo_dir)
-    elif getattr(args, "readme", None):
-        state = RepoState(args.repo_id, "local", None, read_card_file(args.readme))
-    else:
-        state = RepoState(args.repo_id, "preview", None, None)
-    plan = make_plan(state, change)
-    return Outcome("preview", "preview only: add --apply or --create-pr to publish", files=dict(plan.files),
-                   added=plan.added, already_present=plan.already_present, conflicts=plan.conflicts,
-                   problems=plan.problems)
+        return preview(read_local_state(args.repo_dir), change, str(Path(args.repo_dir).resolve()))
+    if args.repo_id and not getattr(args, "readme", None) and os.environ.get("HF_HUB_OFFLINE") != "1":
+        hub = hub_for(args)
+        return preview(hub.read_state(args.repo_id), change, f"main of {args.repo_id}", hub)
+    readme = read_card_file(args.readme) if getattr(args, "readme", None) else None
+    return preview(RepoState(args.repo_id, "local", None, readme), change, "the card")
 
 
 # --------------------------------------------------------------------------- show, validate, get-prs

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
-from .errors import AuthError, HubError, RepoNotFoundError
+from .errors import AuthError, HubError, InputError, RepoNotFoundError
 
 if TYPE_CHECKING:
     from huggingface_hub import HfApi
@@ -130,7 +130,7 @@ class Hub:
 
     def call(self, what: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run one client call; retry 429/5xx honouring Retry-After within the retry budget."""
-        from huggingface_hub.errors import HfHubHTTPError
+        from huggingface_hub.errors import HfHubHTTPError, HFValidationError
 
         deadline = time.monotonic() + _retry_budget()
         delay = 1.0
@@ -138,6 +138,11 @@ class Hub:
             self._gate.wait()
             try:
                 return fn(*args, **kwargs)
+            except HFValidationError:
+                raise InputError(f"{_one_line(what)}: not a valid Hub repo id",
+                                 "a repo id is ORG/NAME: letters, digits, '-', '_' and '.', at most 96 characters") from None
+            except transport_errors() as exc:
+                raise unreachable(exc, what, self.endpoint) from None
             except HfHubHTTPError as exc:
                 status = exc.response.status_code if exc.response is not None else None
                 if status == 429 or (status is not None and status >= 500):
@@ -403,6 +408,59 @@ def _model_index(readme: str | None) -> Any:
         return split_front_matter(readme or "").meta.get("model-index")
     except EvalManagerError:
         return None
+
+
+def transport_errors() -> tuple[type[BaseException], ...]:
+    """What the client raises when no HTTP answer came back (no network, DNS, proxy, timeout, offline mode)."""
+    try:
+        from httpx2 import TransportError  # the HTTP library of huggingface_hub 2.x
+    except ImportError:  # pragma: no cover - another client build: its errors derive from these
+        return (ConnectionError, TimeoutError)
+    return (TransportError, ConnectionError, TimeoutError)
+
+
+def unreachable(exc: BaseException, what: str, endpoint: str | None = None) -> HubError:
+    """One line naming why the Hub could not be reached, and what to check."""
+    from huggingface_hub import constants
+    from huggingface_hub.errors import OfflineModeIsEnabled
+
+    endpoint = endpoint or constants.ENDPOINT
+    detail = _one_line(str(exc) or type(exc).__name__)
+    what = _one_line(what)
+    name = type(exc).__name__
+    proxy = _proxy()
+    if isinstance(exc, OfflineModeIsEnabled):
+        return HubError(f"{what}: HF_HUB_OFFLINE=1 forbids contacting the Hub",
+                        "unset HF_HUB_OFFLINE to use the Hub")
+    if proxy or "Proxy" in name:
+        return HubError(f"{what}: could not reach {endpoint} through the proxy {proxy or ''} ({detail})",
+                        "check HTTPS_PROXY / HTTP_PROXY / NO_PROXY")
+    if any(m in detail for m in ("Name or service not known", "nodename nor servname", "Temporary failure in name",
+                                 "getaddrinfo")):
+        return HubError(f"{what}: the Hub's host name could not be resolved ({endpoint}: {detail})",
+                        "check the network and DNS, and HF_ENDPOINT if you set it")
+    if "Timeout" in name:
+        return HubError(f"{what}: {endpoint} did not answer in time ({detail})", "check the network, then run again")
+    return HubError(f"{what}: could not connect to {endpoint} ({detail})",
+                    "check the network, and HF_ENDPOINT if you set it")
+
+
+def _one_line(text: str, limit: int = 160) -> str:
+    """Text safe for a one-line message: newlines shown escaped, long input cut (a 500-character repo id)."""
+    flat = text.replace("\r", "\\r").replace("\n", "\\n")
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _proxy() -> str | None:
+    """The proxy the client uses, without credentials (a proxy URL may carry user:password)."""
+    from urllib.parse import urlsplit
+
+    for var in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "HTTP_PROXY", "http_proxy"):
+        value = os.environ.get(var)
+        if value:
+            parts = urlsplit(value if "://" in value else f"http://{value}")
+            return f"{parts.scheme}://{parts.hostname}{f':{parts.port}' if parts.port else ''} ({var})"
+    return None
 
 
 def _retry_after(exc: Exception) -> float | None:

@@ -21,6 +21,7 @@ run with ``uv run`` in a uv image); the token goes only as the job secret ``HF_T
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from dataclasses import dataclass, field
@@ -252,6 +253,17 @@ def list_flavors(hub: Hub) -> list[Flavor]:
     return parse_flavors(hub.call("listing the Jobs hardware", hub.api.list_jobs_hardware))
 
 
+BUNDLED_FLAVORS = Path(__file__).parent / "data" / "jobs_flavors.json"
+
+
+def bundled_flavors() -> tuple[list[Flavor], str]:
+    """The flavor table shipped with the package (for an offline dry run) and the date it was taken."""
+    data = json.loads(BUNDLED_FLAVORS.read_text(encoding="utf-8"))
+    flavors = [Flavor(f["name"], f["pretty_name"], f["gpus"], float(f["memory_gb"]), float(f["usd_per_hour"]))
+               for f in data["flavors"]]
+    return flavors, data["as_of"]
+
+
 def model_size(hub: Hub, repo_id: str) -> ModelSize | None:
     """Parameters per dtype from the repo's safetensors metadata; None when the Hub has none."""
     info = hub.call(f"reading {repo_id}", hub.api.model_info, repo_id, expand=["safetensors"])
@@ -268,14 +280,20 @@ def flavor_by_name(name: str, flavors: list[Flavor]) -> Flavor:
     return found
 
 
-def plan_hardware(hub: Hub, opts: JobOptions, flavors: list[Flavor]) -> HardwareChoice:
-    """``--hardware auto`` sized from the model, or the named flavor checked against the backend and the model."""
+def plan_hardware(hub: Hub | None, opts: JobOptions, flavors: list[Flavor]) -> HardwareChoice:
+    """``--hardware auto`` sized from the model, or the named flavor checked against the backend and the model.
+
+    ``hub`` None: offline (a dry run on the bundled flavors): the model's size cannot be read.
+    """
     if opts.backend in REMOTE_BACKENDS:
         flavor = flavor_by_name("cpu-basic" if opts.hardware == "auto" else opts.hardware, flavors)
         return HardwareChoice(flavor, None, f"{opts.backend}: the model runs at the provider; the job only "
                                             f"drives it. Chosen: {flavor.describe()}.")
     if opts.hardware != "auto":
         return _explicit(hub, opts, flavor_by_name(opts.hardware, flavors))
+    if hub is None:
+        raise UsageError("--hardware auto sizes the hardware from the model's metadata on the Hub, which cannot be "
+                         "reached", "give the flavor with --hardware FLAVOR; flavors: " + ", ".join(f.name for f in flavors))
     size = model_size(hub, opts.model)
     if size is None:
         raise UsageError(
@@ -284,13 +302,15 @@ def plan_hardware(hub: Hub, opts: JobOptions, flavors: list[Flavor]) -> Hardware
     return choose_hardware(size, flavors, opts.backend)
 
 
-def _explicit(hub: Hub, opts: JobOptions, flavor: Flavor) -> HardwareChoice:
+def _explicit(hub: Hub | None, opts: JobOptions, flavor: Flavor) -> HardwareChoice:
     if opts.backend == "vllm" and not flavor.gpus:
         raise UsageError(f"the vLLM backend needs a GPU and {flavor.name} has none",
                          "pick a GPU flavor, use --hardware auto, or a transformers backend (inspect: hf, lighteval: "
                          "accelerate)")
     choice = HardwareChoice(flavor, _tp(flavor, opts.backend), f"Chosen by --hardware: {flavor.describe()}.")
-    size = model_size(hub, opts.model)
+    size = model_size(hub, opts.model) if hub is not None else None
+    if hub is None:
+        choice.warnings.append(f"offline: {opts.model}'s size was not checked against {flavor.name}")
     if flavor.gpus > 1 and opts.backend != "vllm":
         choice.warnings.append(f"{opts.backend} does not use tensor parallelism: the model runs on one of the "
                                f"{flavor.gpus} GPUs of {flavor.name}")

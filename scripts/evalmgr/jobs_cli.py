@@ -35,15 +35,21 @@ CANCELED or timeout), 2 usage error.
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .launcher import prog_name
+
     p = argparse.ArgumentParser(
-        prog="run_eval_job.py",
+        prog=prog_name("run_eval_job"),
         description="Submit an inspect-ai or lighteval evaluation to Hugging Face Jobs, on automatically sized hardware.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    from . import __version__
+
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     p.add_argument("--model", required=True, help="Hub model id (ORG/NAME)")
     p.add_argument("--task", required=True, help="inspect: NAME or inspect_evals/NAME; lighteval: 'task|fewshot'")
-    p.add_argument("--framework", required=True, choices=("inspect", "lighteval"))
+    p.add_argument("--framework", choices=("inspect", "lighteval"), default="inspect",
+                   help="evaluation framework (default: inspect)")
     p.add_argument("--backend", help="inspect: vllm (default), hf, providers; lighteval: vllm (default), accelerate")
     p.add_argument("--hardware", default="auto", metavar="auto|FLAVOR", help="Jobs flavor, or auto (default)")
     p.add_argument("--timeout", default="2h", help="job time limit, e.g. 90m, 2h, 1d (default: 2h)")
@@ -66,10 +72,14 @@ def main(argv: list[str] | None = None) -> int:
     load_dotenv_file()
     from .render import print_error
 
+    from .hub import transport_errors, unreachable
+
     try:
         return run(args)
     except EvalManagerError as exc:
         return print_error(exc, args.format)
+    except transport_errors() as exc:  # a request outside Hub.call: still one line, no traceback
+        return print_error(unreachable(exc, "contacting the Hub"), args.format)
     except KeyboardInterrupt:
         print("interrupted (a submitted job keeps running: `hf jobs cancel NAMESPACE/JOB_ID` stops it)",
               file=sys.stderr)
@@ -79,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
 def run(args: argparse.Namespace) -> int:
     """Size, show, then submit (and follow) the job; ``--dry-run`` stops after showing it."""
     from . import jobs
+    from .errors import HubError
     from .hub import Hub
     from .render import emit_json, err, out
 
@@ -88,18 +99,29 @@ def run(args: argparse.Namespace) -> int:
         push_to=args.push_to,
     )
     jobs.check_options(opts)
-    hub = Hub()
-    choice = jobs.plan_hardware(hub, opts, jobs.list_flavors(hub))
+    hub: Hub | None = Hub()
+    offline: list[str] = []
+    try:
+        flavors = jobs.list_flavors(hub)
+    except HubError as exc:
+        if not args.dry_run:
+            raise
+        flavors, as_of = jobs.bundled_flavors()
+        hub = None
+        offline.append(f"the Hub could not be reached ({exc.message}): dry run on the bundled flavor table "
+                       f"(as of {as_of}), not the Hub's live list")
+    choice = jobs.plan_hardware(hub, opts, flavors)
     sub = jobs.build_submission(opts, choice)
     no_push = ("no --push-to: the results will only be in the job's logs (add --push-to USER/REPO to keep them as "
                "evidence for published scores)")
-    notes = choice.warnings + ([] if opts.push_to else [no_push])
+    notes = offline + choice.warnings + ([] if opts.push_to else [no_push])
     say = out if args.format == "text" else err  # JSON mode: one document on stdout, everything else on stderr
     for note in notes:
         err(f"warning: {note}")
     say(f"hardware: {choice.reason}")
     say(f"runner: {sub.runner} {shlex.join(sub.runner_args)}")
-    result = {"dry_run": args.dry_run, "hardware": choice.to_json(), "job": sub.to_json(), "warnings": notes}
+    result = {"dry_run": args.dry_run, "hardware": choice.to_json(), "job": sub.to_json(), "warnings": notes,
+              "flavors": "bundled" if offline else "hub"}
     code = 0
     if args.dry_run:
         say(f"dry run: would submit to {opts.namespace or 'your namespace'} on {sub.flavor}, "

@@ -33,6 +33,7 @@ class Change:
     filename: str | None = None  # --filename: one .eval_results file for everything
     registry: Any = None  # the Registry in use (a --mapping file changes file names and scale checks)
     force: bool = False  # replace conflicting values instead of reporting them
+    blockers: list[Refusal] = field(default_factory=list)  # refusals known before planning (partial runs)
 
 
 @dataclass
@@ -51,7 +52,7 @@ class Plan:
 class Outcome:
     """What publishing did; `status` is one of the batch log statuses."""
 
-    status: str  # preview | written | pushed | pr_created | committed_to_pr | already_present | open_pr_exists
+    status: str  # preview | refused | written | pushed | pr_created | committed_to_pr | already_present | open_pr_exists
     message: str
     url: str | None = None
     pr_num: int | None = None
@@ -61,6 +62,7 @@ class Outcome:
     conflicts: list[Conflict] = field(default_factory=list)
     covered_by_prs: dict[int, list[Score]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    refusals: list[Refusal] = field(default_factory=list)  # a preview's verdict: what the write would refuse
 
     def to_json(self) -> dict:
         return {
@@ -74,6 +76,7 @@ class Outcome:
             "conflicts": [c.__dict__ for c in self.conflicts],
             "open_prs": {str(k): [s.benchmark_key or s.benchmark for s in v] for k, v in self.covered_by_prs.items()},
             "problems": [p.__dict__ for p in self.problems],
+            "refusals": [r.to_json() for r in self.refusals],
         }
 
 
@@ -104,35 +107,64 @@ def make_plan(state: RepoState, change: Change) -> Plan:
                 list(rp.blocked))
 
 
-def _check(plan: Plan, force: bool, where: str) -> None:
+@dataclass
+class Refusal:
+    """One reason the write refuses the whole change; the preview reports it, the write raises ``error``."""
+
+    kind: str  # conflict | scale | malformed_file | partial_run | pr_conflict | nothing_to_publish
+    error: EvalManagerError
+
+    @property
+    def message(self) -> str:
+        return self.error.message
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "message": self.error.message, "hint": self.error.hint}
+
+
+def refusals(plan: Plan, change: Change, where: str) -> list[Refusal]:
+    """The verdict on a planned change: every reason the write refuses it (empty: it may be written).
+
+    Computed the same way for a preview and for ``--apply`` / ``--create-pr`` / ``--pr``, so a preview that
+    passes is a write that passes.
+    """
     from .results import SCALE_NEW
 
-    suspects = [p.message for p in plan.problems if p.location == SCALE_NEW]
-    if suspects and not force:
-        raise ValidationError(
+    found = [r for r in change.blockers if not change.force]
+    suspects = [p for p in plan.problems if p.location == SCALE_NEW]
+    if suspects and not change.force:
+        found.append(Refusal("scale", ValidationError(
             "a value looks like it is on another scale than the others; nothing was written:\n"
-            + "\n".join(f"  {m}" for m in suspects),
-            [p for p in plan.problems if p.location == SCALE_NEW],
+            + "\n".join(f"  {p.message}" for p in suspects),
+            suspects,
             "check the source's scale and give the value with --value, or --force if it is right as it is",
-        )
+        )))
     if plan.blocked:
         bad = [p for p in plan.problems if p.severity == "error"]
-        raise EvalManagerError(
+        found.append(Refusal("malformed_file", EvalManagerError(
             f"{len(plan.blocked)} result(s) would go into malformed existing file(s); nothing was written:\n"
             + "\n".join(f"  {p}" for p in bad),
             "fix or remove the malformed file first (see `validate`)",
-        )
-    if plan.conflicts and not force:
+        )))
+    if plan.conflicts and not change.force:
         lines = [
             f"  {c.dataset_id} [{c.task_id}]{' (' + c.notes + ')' if c.notes else ''}: "
             f"{c.where} has {c.existing_value} ({c.existing_source or 'no source'}), new {c.new_value} ({c.new_source or 'no source'})"
             for c in plan.conflicts
         ]
-        raise ConflictError(
+        found.append(Refusal("conflict", ConflictError(
             f"{len(plan.conflicts)} result(s) conflict with {where}; nothing was written:\n" + "\n".join(lines),
             plan.conflicts,
             "check which value is right; --force replaces the published value",
-        )
+        )))
+    return found
+
+
+def _check(plan: Plan, change: Change, where: str) -> None:
+    """Raise the first refusal of the verdict (the order the user fixes them in)."""
+    found = refusals(plan, change, where)
+    if found:
+        raise found[0].error
 
 
 def _with_files(state: RepoState, files: dict[str, str]) -> RepoState:
@@ -144,6 +176,33 @@ def _with_files(state: RepoState, files: dict[str, str]) -> RepoState:
         else:
             merged.eval_files[path] = text
     return merged
+
+
+# --------------------------------------------------------------------------- preview
+
+
+def preview(state: RepoState, change: Change, where: str, hub: Hub | None = None) -> Outcome:
+    """What the write would do against ``state``, with the write's own verdict (nothing is written).
+
+    With ``hub`` (``state`` read from the Hub) the open pull requests are checked too, as the write does.
+    """
+    plan = make_plan(state, change)
+    found = refusals(plan, change, where)
+    covered: dict[int, list[Score]] = {}
+    if hub is not None and state.repo_id and plan.added and not found and not change.force:
+        try:
+            covered = _covered_by_open_prs(hub, state.repo_id, state, change, plan, fresh=False)
+        except ConflictError as exc:
+            found.append(Refusal("pr_conflict", exc))
+    if found:
+        status, message = "refused", "the write would refuse this change (see refused); nothing would be written"
+    elif covered and all(any(s is c for cs in covered.values() for c in cs) for s in plan.added):
+        status, message = "preview", ("open pull request " + ", ".join(f"#{n}" for n in covered)
+                                      + " already adds these results: the write would not open another")
+    else:
+        status, message = "preview", "preview only: add --apply or --create-pr to publish"
+    return Outcome(status, message, files=dict(plan.files), added=plan.added, already_present=plan.already_present,
+                   conflicts=plan.conflicts, covered_by_prs=covered, problems=plan.problems, refusals=found)
 
 
 # --------------------------------------------------------------------------- local clone
@@ -164,11 +223,11 @@ def read_local_state(repo_dir: str | Path) -> RepoState:
     return state
 
 
-def publish_local(repo_dir: str | Path, change: Change, *, force: bool = False) -> Outcome:
+def publish_local(repo_dir: str | Path, change: Change) -> Outcome:
     """Write the change into a local clone; each file is replaced atomically."""
     root = Path(repo_dir).resolve()
     plan = make_plan(read_local_state(root), change)
-    _check(plan, force, str(root))
+    _check(plan, change, str(root))
     if not plan.added:
         return Outcome("already_present", "all results are already present; nothing written",
                        already_present=plan.already_present, problems=plan.problems)
@@ -237,7 +296,7 @@ def _publish_once(hub: Hub, repo_id: str, change: Change, *, mode: str, pr_num: 
                   fresh: bool) -> Outcome:
     main = hub.read_state(repo_id, fresh=fresh)
     plan = make_plan(main, change)
-    _check(plan, force, f"main of {repo_id}")
+    _check(plan, change, f"main of {repo_id}")
     if not plan.added:
         return Outcome("already_present", f"all results are already on main of {repo_id}; nothing written",
                        url=hub.repo_url(repo_id), already_present=plan.already_present, problems=plan.problems)
@@ -312,7 +371,7 @@ def _commit_into_pr(hub: Hub, repo_id: str, change: Change, pr_num: int, force: 
     ref = f"refs/pr/{pr_num}"
     state = hub.read_state(repo_id, ref, fresh=fresh)
     plan = make_plan(state, change)
-    _check(plan, force, f"PR #{pr_num}")
+    _check(plan, change, f"PR #{pr_num}")
     if not plan.added:
         return Outcome("already_present", f"pull request #{pr_num} already has these results; nothing written",
                        url=f"{hub.repo_url(repo_id)}/discussions/{pr_num}", pr_num=pr_num,

@@ -30,7 +30,24 @@ SCALES = ("percent", "points")
 _STEM_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _DATASET_RE = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 _FIELDS = {"name", "dataset_id", "task_id", "aliases", "file_stem", "scale", "higher_is_better", "standard_shots",
-           "metric", "hub_benchmark", "versioned", "evidence"}
+           "metric", "hub_benchmark", "versioned", "evidence", "source_rule"}
+# Provenance kinds a source rule may name (see scores.Provenance); "harness" is a value the user gives, with
+# its evidence, as the output of the benchmark's own harness.
+SOURCE_KINDS = ("model_card", "aa", "paper", "logs", "manual", "harness")
+
+
+@dataclass(frozen=True)
+class SourceRule:
+    """Which sources a benchmark's maintainers accept results from, and why (shown when refusing)."""
+
+    accept: tuple[str, ...]
+    reason: str
+
+    def refusal(self, kind: str | None) -> str | None:
+        """Why a score from ``kind`` is refused, or None when the rule accepts it."""
+        if kind in self.accept:
+            return None
+        return f"{self.reason} (this value comes from: {kind or 'an unknown source'})"
 
 
 @dataclass(frozen=True)
@@ -50,6 +67,7 @@ class Benchmark:
     hub_benchmark: bool = False  # documented as a Hub benchmark dataset (has eval.yaml)
     versioned: bool = False  # trailing versions / date windows ("v5", "24.08-25.05") go into notes
     evidence: str | None = None
+    source_rule: SourceRule | None = None
 
     @property
     def publishable(self) -> bool:
@@ -73,6 +91,7 @@ class _Ambiguous:
     variants: dict[str, str]  # normalised variant word -> benchmark key
     heading_words: frozenset[str]  # variant words that decide even alone in a heading
     message: str
+    user_default: str | None = None  # what the label means when a *user* types it bare (GPQA -> Diamond)
 
 
 @dataclass
@@ -87,7 +106,7 @@ class Registry:
     def __post_init__(self) -> None:
         self._index = _alias_index(self.benchmarks)
         for label, amb in self.ambiguous.items():
-            unknown = sorted(set(amb.variants.values()) - set(self.benchmarks))
+            unknown = sorted((set(amb.variants.values()) | {amb.user_default} - {None}) - set(self.benchmarks))
             if unknown:
                 raise InputError(f"ambiguous label {amb.label!r} points to unknown keys {unknown}")
             if label in self._index:
@@ -172,6 +191,39 @@ class Registry:
         found = self._resolve(label, setting, context)
         return found if isinstance(found, RegistryMatch) else None
 
+    def resolve_name(self, name: str) -> tuple[RegistryMatch | None, str | None]:
+        """The benchmark a *user* names (``--benchmark``), and a one-line note when a default decided it.
+
+        Unlike a card's label, a bare name the user types may carry a documented default (``GPQA`` is the
+        Diamond set): the user can name another set, a card cannot be asked what it meant.
+        """
+        found = self._resolve(name, None, None)
+        if isinstance(found, RegistryMatch):
+            return found, None
+        parsed = _parse_label(name)
+        amb = self.ambiguous.get(parsed.base)
+        if amb is None or amb.user_default is None or _chosen(amb, parsed.pieces, None):
+            return None, None  # unknown, or it names several sets: nothing to default
+        bench = self.benchmarks[amb.user_default]
+        others = sorted({self.benchmarks[k].name for k in amb.variants.values()} - {bench.name})
+        note = (f"{name!r} means {bench.name} ({bench.dataset_id}, task {bench.task_id})"
+                + (f"; name {' or '.join(repr(o) for o in others)} for another set" if others else ""))
+        return RegistryMatch(bench, _notes(bench, parsed.quals, parsed.pieces, [])), note
+
+    def variants(self, label: str) -> list[Benchmark]:
+        """The benchmarks a bare ambiguous label ("GPQA") may mean; [] for any other label."""
+        amb = self.ambiguous.get(_parse_label(label).base)
+        return [self.benchmarks[k] for k in dict.fromkeys(amb.variants.values())] if amb else []
+
+    def source_refusal(self, score: Score) -> str | None:
+        """Why the benchmark's maintainers would not accept this score's source (None: accepted or no rule)."""
+        bench = self.by_key(score.benchmark_key) if score.benchmark_key else None
+        if bench is None and score.dataset_id:
+            bench = self.lookup(score.dataset_id, score.task_id)
+        if bench is None or bench.source_rule is None:
+            return None
+        return bench.source_rule.refusal(score.provenance.kind if score.provenance else None)
+
     def why_unmatched(self, label: str, setting: str | None = None, context: str | None = None) -> str | None:
         """Why :meth:`match` gives None (for warnings and errors); None when it matches."""
         found = self._resolve(label, setting, context)
@@ -203,8 +255,8 @@ class Registry:
             score.variant = _join_notes(score.variant, found.notes)
             if bench.dataset_id and not bench.task_id:
                 score.warnings.append(
-                    f"{bench.name}: the task id of {bench.dataset_id} is not known offline; "
-                    "give --task-id, or read it from the dataset's eval.yaml on the Hub"
+                    f"{bench.name}: the task id of {bench.dataset_id} is not known offline; it is read from the "
+                    "dataset's eval.yaml when the command reads the repo from the Hub"
                 )
 
     def _resolve(self, label: str, setting: str | None, context: str | None) -> RegistryMatch | str:
@@ -224,10 +276,8 @@ class Registry:
 
     def _disambiguate(self, amb: _Ambiguous, quals: list[str], pieces: list[str],
                       context: str | None) -> RegistryMatch | str:
-        chosen = {amb.variants[_norm(p)] for p in pieces if _norm(p) in amb.variants}
+        chosen = _chosen(amb, pieces, context)
         rest = [p for p in pieces if _norm(p) not in amb.variants]
-        if not chosen and context:
-            chosen = {key for word, key in amb.variants.items() if _in_context(amb, word, context)}
         if len(chosen) != 1:
             options = ", ".join(sorted({self.benchmarks[k].name for k in amb.variants.values()}))
             why = ("the label, setting and heading name several" if chosen
@@ -366,6 +416,14 @@ def _notes(bench: Benchmark, quals: list[str], pieces: list[str], extra: list[st
     return ", ".join(dict.fromkeys(parts)) or None
 
 
+def _chosen(amb: _Ambiguous, pieces: list[str], context: str | None) -> set[str]:
+    """The variant keys the label's pieces name, else those its heading names."""
+    chosen = {amb.variants[_norm(p)] for p in pieces if _norm(p) in amb.variants}
+    if not chosen and context:
+        chosen = {key for word, key in amb.variants.items() if _in_context(amb, word, context)}
+    return chosen
+
+
 def _in_context(amb: _Ambiguous, word: str, context: str) -> bool:
     """A variant named in a heading: next to the label ("GPQA Diamond"), or alone if decisive."""
     ctx = _norm(context)
@@ -449,12 +507,24 @@ def _benchmark(key: str, spec: Any, default_source: str) -> Benchmark:
         raise InputError(f"{where}: standard_shots must be a non-negative integer or null")
     name = spec.get("name", key)
     return Benchmark(
-        key=key, name=name, dataset_id=dataset_id, task_id=task_id,
+        key=key, name=name, dataset_id=dataset_id, task_id=task_id, source_rule=_source_rule(where, spec.get("source_rule")),
         aliases=tuple(dict.fromkeys([name, *aliases])), file_stem=stem, scale=scale,
         higher_is_better=bool(spec.get("higher_is_better", True)), standard_shots=shots,
         metric=str(spec.get("metric", "accuracy")), hub_benchmark=bool(spec.get("hub_benchmark", False)),
         versioned=bool(spec.get("versioned", False)), evidence=spec.get("evidence"),
     )
+
+
+def _source_rule(where: str, spec: Any) -> SourceRule | None:
+    if spec is None:
+        return None
+    accept = spec.get("accept") if isinstance(spec, dict) else None
+    reason = spec.get("reason") if isinstance(spec, dict) else None
+    if not isinstance(accept, list) or not accept or not all(a in SOURCE_KINDS for a in accept):
+        raise InputError(f"{where}: source_rule.accept must be a non-empty list of {list(SOURCE_KINDS)}")
+    if not isinstance(reason, str) or not reason.strip():
+        raise InputError(f"{where}: source_rule.reason must say why (it is shown when a result is refused)")
+    return SourceRule(tuple(accept), reason.strip())
 
 
 def _ambiguous(label: str, spec: Any) -> _Ambiguous:
@@ -465,6 +535,7 @@ def _ambiguous(label: str, spec: Any) -> _Ambiguous:
         variants={_norm(w): k for w, k in spec["variants"].items()},
         heading_words=frozenset(_norm(w) for w in spec.get("heading_words", [])),
         message=str(spec.get("message", f"plain {label!r} is ambiguous")),
+        user_default=spec.get("user_default"),
     )
 
 

@@ -74,16 +74,21 @@ def score_json(s: Score) -> dict[str, Any]:
 
 
 def print_collected(args: argparse.Namespace, collected: Collected, change: Change, outcome: Outcome) -> int:
+    """Print the results and the verdict; exit 1 when the change is refused (preview and write alike)."""
+    refused = collected.refused + [r.message for r in outcome.refusals]
     if args.format == "json":
         emit_json({
             "repo_id": collected.repo_id,
             "results": [score_json(s) for s in collected.scores],
+            "notes": collected.notes,
             "warnings": collected.warnings,
-            "refused": collected.refused,
+            "refused": refused,
             **collected.extra,
             "publish": outcome.to_json(),
         })
     else:
+        for n in collected.notes:
+            err(f"note: {n}")
         if outcome.status in ("preview", "written"):
             for path, text in sorted(outcome.files.items()):
                 out(f"# {path}")
@@ -95,21 +100,22 @@ def print_collected(args: argparse.Namespace, collected: Collected, change: Chan
             err(f"warning: {w}")
         for r in collected.refused:
             err(f"refused: {r}")
+        for r in outcome.refusals:
+            err(f"refused: {r.message}" + (f"\n  hint: {r.error.hint}" if r.error.hint else ""))
         for p in outcome.problems:
             err(f"{p.severity}: {p.location}: {p.message}")
         for s in outcome.already_present:
             err(f"already present: {s.benchmark} = {s.value:g}")
-        for c in outcome.conflicts:
-            err(f"conflict (forced): {c.dataset_id} [{c.task_id}] {c.existing_value} -> {c.new_value}")
+        if change.force:
+            for c in outcome.conflicts:
+                err(f"conflict (forced): {c.dataset_id} [{c.task_id}] {c.existing_value} -> {c.new_value}")
         if outcome.status == "preview" and not outcome.files and outcome.already_present:
             err("nothing new: every result is already present")
-        elif outcome.status == "preview":
-            err(outcome.message)
         else:
             err(outcome.message)
-            if outcome.url:
+            if outcome.url and outcome.status != "preview":
                 out(outcome.url)
-    return 0
+    return 1 if outcome.status == "refused" else 0
 
 
 def print_error(exc: EvalManagerError, fmt: str) -> int:

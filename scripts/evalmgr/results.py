@@ -53,7 +53,7 @@ def entry_from_score(score: Score) -> EvalResultEntry:
     if not score.task_id:
         raise EvalManagerError(
             f"{score.benchmark!r} ({score.dataset_id}) has no known task id; it is not written to {EVAL_DIR}/",
-            "give --task-id (a task from the dataset's eval.yaml), or set task_id in a --mapping file",
+            "set task_id (a task from the dataset's eval.yaml) in a --mapping file; add-eval also takes --task-id",
         )
     value = _number(score.value)
     if value is None:

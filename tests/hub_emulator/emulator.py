@@ -131,8 +131,11 @@ class HubEmulator:
         return self._add_repo("model", repo_id, files, options)
 
     def add_dataset(self, repo_id: str, files: dict[str, str | bytes] | None = None, **options: Any) -> str:
-        """Create a dataset repo; a root ``eval.yaml`` makes it a registered benchmark (``benchmark:official`` tag)
-        unless ``benchmark=False``. Same options as ``add_model`` (no safetensors)."""
+        """Create a dataset repo. ``benchmark="official"`` lists it as an official benchmark (tag ``benchmark:official``,
+        what ``list_datasets(benchmark="official")`` filters on); a root ``eval.yaml`` alone only adds
+        ``benchmark:eval-yaml``, like the Hub. Same options as ``add_model`` (no safetensors)."""
+        if options.get("benchmark") not in (None, "official"):
+            raise ValueError(f"benchmark must be None or 'official', got {options['benchmark']!r}")
         return self._add_repo("dataset", repo_id, files, options)
 
     def _add_repo(self, repo_type: str, repo_id: str, files: dict[str, str | bytes] | None, options: dict) -> str:

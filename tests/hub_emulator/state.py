@@ -338,7 +338,8 @@ def _eval_file_problem(entries: Any) -> str | None:
 
 def derived_tags(repo: Repo, files: dict[str, bytes]) -> list[str]:
     """Tags the Hub computes: card tags, library, pipeline, license, languages, datasets, base_model relations,
-    and ``benchmark:official`` for a dataset with an ``eval.yaml`` (unless seeded with ``benchmark=False``)."""
+    ``benchmark:eval-yaml`` for a dataset with a root ``eval.yaml``, and ``benchmark:official`` for a dataset the
+    Hub team lists as an official benchmark (seeded with ``benchmark="official"``; an eval.yaml alone is not)."""
     card = card_data(files) or {}
     tags: list[str] = list(repo.meta.get("tags") or [])
 
@@ -356,8 +357,9 @@ def derived_tags(repo: Repo, files: dict[str, bytes]) -> list[str]:
         tags.append(f"base_model:{base}")
         if relation:
             tags.append(f"base_model:{relation}:{base}")
-    benchmark = repo.meta.get("benchmark")
-    if repo.repo_type == "dataset" and (benchmark or (benchmark is None and "eval.yaml" in files)):
+    if repo.repo_type == "dataset" and repo.meta.get("benchmark") == "official":
         tags.append("benchmark:official")
+    if repo.repo_type == "dataset" and "eval.yaml" in files:
+        tags.append("benchmark:eval-yaml")
     tags.append("region:us")
     return list(dict.fromkeys(tags))
