@@ -370,18 +370,21 @@ def test_describe_tables() -> None:
     assert evaluation.is_evaluation and evaluation.layout == "models-as-columns"
     assert evaluation.model_columns == [4] and evaluation.columns[4] == "Kestrel 7B (ours)*"
     assert evaluation.sample_rows[0] == ["arc_challenge", "44.5", "47.0", "47.5", "48.5"]
-    assert evaluation.command == "evaluation_manager.py extract-readme --repo-id acme/Kestrel-7B --table 2"
+    assert evaluation.next_args == [["--repo-id", "acme/Kestrel-7B", "--table", "2"]]
     assert evaluation.headings == ["Kestrel 7B", "Evaluation"]
-    assert "next: evaluation_manager.py extract-readme" in render_table(evaluation)
+    evaluation.commands = ["X"]
+    assert "next: X" in render_table(evaluation)
     assert not hyper.is_evaluation
 
 
 def test_describe_tables_suggests_flags_for_a_relaxed_match() -> None:
     text = "| | Llama3-instruct-70b | ChatQA-1.5-8B |\n|---|---|---|\n| CoQA | 76.98 | 76.46 |\n"
     (summary,) = describe_tables(text, "nvidia/Llama3-ChatQA-1.5-8B")
-    assert summary.command.endswith("--table 1 --model-column-index 2")
-    (rows,) = describe_tables("| Model | MMLU |\n|---|---|\n| A-7B | 1.0 |\n| B-7B | 2.0 |\n", "acme/C-7B")
-    assert rows.layout == "models-as-rows" and rows.command.endswith('--model-name-override "ROW LABEL"')
+    assert summary.next_args == [["--repo-id", "nvidia/Llama3-ChatQA-1.5-8B", "--table", "1", "--model-column-index", "2"]]
+    # not located: one runnable command per candidate, never a placeholder
+    (rows,) = describe_tables("| Model | MMLU |\n|---|---|\n| A 7B | 1.0 |\n| B-7B | 2.0 |\n", "acme/C-7B")
+    assert rows.layout == "models-as-rows"
+    assert [a[-2:] for a in rows.next_args] == [["--model-name-override", "A 7B"], ["--model-name-override", "B-7B"]]
 
 
 def test_card_source_sets_provenance() -> None:

@@ -133,10 +133,10 @@ def inspect_tables(args: argparse.Namespace) -> list[Any]:
 
     _, text = card_text(args)
     tables = describe_tables(text, args.repo_id, model_name=args.model_name_override)
-    source = (f" --readme {shlex.quote(args.readme)}" if args.readme
-              else f" --repo-dir {shlex.quote(args.repo_dir)}" if args.repo_dir else "")
-    for t in tables:  # the next command: same launcher as this one, reading the same input
-        t.command = t.command.replace("evaluation_manager.py extract-readme", f"{launcher()} extract-readme{source}", 1)
+    source = ["--readme", args.readme] if args.readme else ["--repo-dir", args.repo_dir] if args.repo_dir else []
+    for t in tables:  # the next commands: same launcher as this one, reading the same input
+        t.commands = [f"{launcher()} {shlex.join(['extract-readme', *source, *flags])}" for flags in t.next_args]
+        t.command = t.commands[0]
     return tables
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 
 
@@ -31,11 +32,16 @@ class InputError(EvalManagerError):
 
 @dataclass
 class Candidate:
-    """One header or row label the user could select, with the flags that select it."""
+    """One header or row label the user could select, with the arguments that select it."""
 
     label: str
     table: int
-    flags: str  # e.g. "--table 2 --model-column-index 3"
+    args: tuple[str, ...]  # e.g. ("--table", "2", "--model-column-index", "3")
+
+    @property
+    def flags(self) -> str:
+        """The arguments as typed in a shell (quoted where needed)."""
+        return shlex.join(self.args)
 
 
 class ModelNotFoundError(EvalManagerError):

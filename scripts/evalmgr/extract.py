@@ -100,8 +100,10 @@ class TableSummary:
     sample_rows: list[list[str]]
     is_evaluation: bool
     not_evaluation_reason: str | None
-    command: str
+    next_args: list[list[str]]  # extract-readme arguments that read this table (one set per candidate model)
     roles: dict[str, Any] = field(default_factory=dict)  # what each column and row was found to be (see roles)
+    commands: list[str] = field(default_factory=list)  # the full next commands, as the command layer prints them
+    command: str = ""  # the first of them
 
 
 # --------------------------------------------------------------------------- locating the model
@@ -773,7 +775,7 @@ def _candidates(an: TableModel) -> list[Candidate]:
     if layout in ("models-as-columns", "unknown"):
         for c in _model_cols_candidates(an):
             if an.labels[c]:
-                out.append(Candidate(an.labels[c], n, f"--table {n} --model-column-index {c}"))
+                out.append(Candidate(an.labels[c], n, ("--table", str(n), "--model-column-index", str(c))))
     if layout in ("models-as-rows", "unknown") and an.label_cols:
         firsts = [clean_label(an.cell(r, an.label_cols[0])) for r in an.body]
         for r, first in zip(an.body, firsts, strict=True):
@@ -781,9 +783,9 @@ def _candidates(an: TableModel) -> list[Candidate]:
             if firsts.count(first) > 1 and len(an.label_cols) > 1:
                 label = f"{first} {clean_label(an.cell(r, an.label_cols[1]))}"
             if label:
-                out.append(Candidate(label, n, f'--table {n} --model-name-override "{label}"'))
+                out.append(Candidate(label, n, ("--table", str(n), "--model-name-override", label)))
     if layout == "single-model":
-        out.append(Candidate("(single-model table)", n, f"--table {n}"))
+        out.append(Candidate("(single-model table)", n, ("--table", str(n))))
     return out
 
 
@@ -816,26 +818,25 @@ def describe_tables(text: str, repo_id: str | None = None, model_name: str | Non
                 sample,
                 an.evaluation,
                 an.why_not,
-                _next_command(an, loc, layout, repo_id, model_name),
+                _next_flags(an, loc, repo_id, model_name),
                 table_roles,
             )
         )
     return out
 
 
-def _next_command(an: TableModel, loc: _Located | None, layout: str, repo_id: str | None, model_name: str | None) -> str:
-    cmd = "evaluation_manager.py extract-readme"
-    if repo_id:
-        cmd += f" --repo-id {repo_id}"
-    cmd += f" --table {an.table.index}"
+MAX_NEXT = 6  # next commands shown for a table whose model is not located, one per candidate
+
+
+def _next_flags(an: TableModel, loc: _Located | None, repo_id: str | None, model_name: str | None) -> list[list[str]]:
+    """The extract-readme arguments that read this table: one set when the model is located, else one per
+    candidate, each of which runs as printed (the command layer adds the launcher and the input)."""
+    base = (["--repo-id", repo_id] if repo_id else []) + ["--table", str(an.table.index)]
     if loc and loc.cols and len(loc.cols) == 1 and not model_name and loc.rule:
-        cmd += f" --model-column-index {loc.cols[0][0]}"
-    elif loc and loc.rows and loc.rule and an.label_cols:
-        cmd += f' --model-name-override "{clean_label(an.cell(loc.rows[0][0], an.label_cols[0]))}"'
-    elif model_name:
-        cmd += f' --model-name-override "{model_name}"'
-    elif not loc and layout == "models-as-columns":
-        cmd += " --model-column-index K"
-    elif not loc and layout == "models-as-rows":
-        cmd += ' --model-name-override "ROW LABEL"'
-    return cmd
+        return [base + ["--model-column-index", str(loc.cols[0][0])]]
+    if loc and loc.rows and loc.rule and an.label_cols:
+        return [base + ["--model-name-override", clean_label(an.cell(loc.rows[0][0], an.label_cols[0]))]]
+    if model_name:
+        return [base + ["--model-name-override", model_name]]
+    candidates = [] if loc else [c for c in _candidates(an) if c.label != "(single-model table)"]
+    return [base + list(c.args[2:]) for c in candidates[:MAX_NEXT]] or [base]

@@ -118,13 +118,22 @@ def print_collected(args: argparse.Namespace, collected: Collected, change: Chan
     return 1 if outcome.status == "refused" else 0
 
 
+def _jsonable(x: Any) -> Any:
+    """An error's detail object as JSON: its fields, and the typed ``flags`` of a candidate."""
+    data = dict(getattr(x, "__dict__", {})) or x
+    if isinstance(data, dict) and "args" in data and hasattr(x, "flags"):
+        data["args"] = list(data["args"])
+        data["flags"] = x.flags
+    return data
+
+
 def print_error(exc: EvalManagerError, fmt: str) -> int:
     if fmt == "json":
         payload: dict[str, Any] = {"type": type(exc).__name__, "message": exc.message, "hint": exc.hint,
                                    "exit_code": exc.exit_code}
         for attr in ("candidates", "options", "problems", "conflicts"):
             if getattr(exc, attr, None):
-                payload[attr] = [getattr(x, "__dict__", x) for x in getattr(exc, attr)]
+                payload[attr] = [_jsonable(x) for x in getattr(exc, attr)]
         emit_json({"error": payload})
     err(f"error: {exc}")
     return exc.exit_code
@@ -147,7 +156,10 @@ def render_table(t: Any) -> str:
         lines.append("  model rows: " + ", ".join(repr(r) for r in t.model_rows))
     for row in t.sample_rows:
         lines.append("    " + " | ".join(row))
-    lines.append(f"  next: {t.command}")
+    if len(t.commands) == 1:
+        lines.append(f"  next: {t.commands[0]}")
+    else:  # the model is not located: one command per candidate
+        lines += [f"  next, if {flags[-1]!r} is the model: {cmd}" for flags, cmd in zip(t.next_args, t.commands)]
     return "\n".join(lines)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -81,9 +82,13 @@ class AAModel:
     evaluations: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def args(self) -> tuple[str, ...]:
+        """The command-line arguments that select exactly this model."""
+        return ("--creator-slug", self.creator_slug, "--model-name", self.slug)
+
+    @property
     def flags(self) -> str:
-        """The command-line flags that select exactly this model."""
-        return f"--creator-slug {self.creator_slug} --model-name {self.slug}"
+        return shlex.join(self.args)
 
 
 @dataclass
@@ -300,7 +305,7 @@ def _candidates_error(message: str, candidates: list[AAModel]) -> ModelNotFoundE
     )
     return ModelNotFoundError(
         message,
-        candidates=[Candidate(label=f"{m.creator_name} / {m.name}", table=0, flags=m.flags) for m in candidates],
+        candidates=[Candidate(label=f"{m.creator_name} / {m.name}", table=0, args=m.args) for m in candidates],
         hint=hint,
     )
 
