@@ -370,9 +370,9 @@ def test_describe_tables() -> None:
     assert evaluation.is_evaluation and evaluation.layout == "models-as-columns"
     assert evaluation.model_columns == [4] and evaluation.columns[4] == "Kestrel 7B (ours)*"
     assert evaluation.sample_rows[0] == ["arc_challenge", "44.5", "47.0", "47.5", "48.5"]
-    assert evaluation.next_args == [["--repo-id", "acme/Kestrel-7B", "--table", "2"]]
+    assert [(x.label, x.args) for x in evaluation.next_steps] == [(None, ["--repo-id", "acme/Kestrel-7B", "--table", "2"])]
     assert evaluation.headings == ["Kestrel 7B", "Evaluation"]
-    evaluation.commands = ["X"]
+    evaluation.next_steps[0].command = "X"
     assert "next: X" in render_table(evaluation)
     assert not hyper.is_evaluation
 
@@ -380,11 +380,13 @@ def test_describe_tables() -> None:
 def test_describe_tables_suggests_flags_for_a_relaxed_match() -> None:
     text = "| | Llama3-instruct-70b | ChatQA-1.5-8B |\n|---|---|---|\n| CoQA | 76.98 | 76.46 |\n"
     (summary,) = describe_tables(text, "nvidia/Llama3-ChatQA-1.5-8B")
-    assert summary.next_args == [["--repo-id", "nvidia/Llama3-ChatQA-1.5-8B", "--table", "1", "--model-column-index", "2"]]
+    assert [x.args for x in summary.next_steps] == [
+        ["--repo-id", "nvidia/Llama3-ChatQA-1.5-8B", "--table", "1", "--model-column-index", "2"]]
     # not located: one runnable command per candidate, never a placeholder
     (rows,) = describe_tables("| Model | MMLU |\n|---|---|\n| A 7B | 1.0 |\n| B-7B | 2.0 |\n", "acme/C-7B")
     assert rows.layout == "models-as-rows"
-    assert [a[-2:] for a in rows.next_args] == [["--model-name-override", "A 7B"], ["--model-name-override", "B-7B"]]
+    assert [(x.label, x.args[-2:]) for x in rows.next_steps] == [
+        ("A 7B", ["--model-name-override", "A 7B"]), ("B-7B", ["--model-name-override", "B-7B"])]
 
 
 def test_card_source_sets_provenance() -> None:

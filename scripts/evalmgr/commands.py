@@ -135,8 +135,9 @@ def inspect_tables(args: argparse.Namespace) -> list[Any]:
     tables = describe_tables(text, args.repo_id, model_name=args.model_name_override)
     source = ["--readme", args.readme] if args.readme else ["--repo-dir", args.repo_dir] if args.repo_dir else []
     for t in tables:  # the next commands: same launcher as this one, reading the same input
-        t.commands = [f"{launcher()} {shlex.join(['extract-readme', *source, *flags])}" for flags in t.next_args]
-        t.command = t.commands[0]
+        for step in t.next_steps:
+            step.command = f"{launcher()} {shlex.join(['extract-readme', *source, *step.args])}"
+        t.command = t.next_steps[0].command
     return tables
 
 

@@ -100,10 +100,18 @@ class TableSummary:
     sample_rows: list[list[str]]
     is_evaluation: bool
     not_evaluation_reason: str | None
-    next_args: list[list[str]]  # extract-readme arguments that read this table (one set per candidate model)
+    next_steps: list[NextStep]  # how to read this table: one step, or one per candidate model when none is located
     roles: dict[str, Any] = field(default_factory=dict)  # what each column and row was found to be (see roles)
-    commands: list[str] = field(default_factory=list)  # the full next commands, as the command layer prints them
-    command: str = ""  # the first of them
+    command: str = ""  # the first step's full command, as the command layer prints it
+
+
+@dataclass
+class NextStep:
+    """extract-readme arguments that read a table, for the candidate model ``label`` (None: the located one)."""
+
+    label: str | None
+    args: list[str]
+    command: str = ""  # with the launcher and the input, filled by the command layer
 
 
 # --------------------------------------------------------------------------- locating the model
@@ -818,7 +826,7 @@ def describe_tables(text: str, repo_id: str | None = None, model_name: str | Non
                 sample,
                 an.evaluation,
                 an.why_not,
-                _next_flags(an, loc, repo_id, model_name),
+                _next_steps(an, loc, repo_id, model_name),
                 table_roles,
             )
         )
@@ -828,15 +836,15 @@ def describe_tables(text: str, repo_id: str | None = None, model_name: str | Non
 MAX_NEXT = 6  # next commands shown for a table whose model is not located, one per candidate
 
 
-def _next_flags(an: TableModel, loc: _Located | None, repo_id: str | None, model_name: str | None) -> list[list[str]]:
-    """The extract-readme arguments that read this table: one set when the model is located, else one per
-    candidate, each of which runs as printed (the command layer adds the launcher and the input)."""
+def _next_steps(an: TableModel, loc: _Located | None, repo_id: str | None, model_name: str | None) -> list[NextStep]:
+    """How to read this table: one step when the model is located, else one per candidate, each of which
+    runs as printed (the command layer adds the launcher and the input)."""
     base = (["--repo-id", repo_id] if repo_id else []) + ["--table", str(an.table.index)]
     if loc and loc.cols and len(loc.cols) == 1 and not model_name and loc.rule:
-        return [base + ["--model-column-index", str(loc.cols[0][0])]]
+        return [NextStep(None, base + ["--model-column-index", str(loc.cols[0][0])])]
     if loc and loc.rows and loc.rule and an.label_cols:
-        return [base + ["--model-name-override", clean_label(an.cell(loc.rows[0][0], an.label_cols[0]))]]
+        return [NextStep(None, base + ["--model-name-override", clean_label(an.cell(loc.rows[0][0], an.label_cols[0]))])]
     if model_name:
-        return [base + ["--model-name-override", model_name]]
+        return [NextStep(None, base + ["--model-name-override", model_name])]
     candidates = [] if loc else [c for c in _candidates(an) if c.label != "(single-model table)"]
-    return [base + list(c.args[2:]) for c in candidates[:MAX_NEXT]] or [base]
+    return [NextStep(c.label, base + list(c.args[2:])) for c in candidates[:MAX_NEXT]] or [NextStep(None, base)]

@@ -6,6 +6,7 @@ never reaches a terminal, a log or a CI transcript, even inside a server's error
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -156,10 +157,9 @@ def render_table(t: Any) -> str:
         lines.append("  model rows: " + ", ".join(repr(r) for r in t.model_rows))
     for row in t.sample_rows:
         lines.append("    " + " | ".join(row))
-    if len(t.commands) == 1:
-        lines.append(f"  next: {t.commands[0]}")
-    else:  # the model is not located: one command per candidate
-        lines += [f"  next, if {flags[-1]!r} is the model: {cmd}" for flags, cmd in zip(t.next_args, t.commands)]
+    for step in t.next_steps:  # one, or one per candidate when the model is not located
+        lines.append(f"  next: {step.command}" if step.label is None else
+                     f"  next, if {step.label!r} is the model: {step.command}")
     return "\n".join(lines)
 
 
@@ -191,7 +191,7 @@ def _render_roles(roles: dict[str, Any]) -> list[str]:
 
 def print_tables(tables: list[Any], fmt: str) -> int:
     if fmt == "json":
-        emit_json({"tables": [t.to_json() if hasattr(t, "to_json") else t.__dict__ for t in tables]})
+        emit_json({"tables": [dataclasses.asdict(t) for t in tables]})
         return 0
     if not tables:
         err("no tables found in the card")
