@@ -8,6 +8,7 @@ token is never part of any message.
 from __future__ import annotations
 
 import email.utils
+import functools
 import os
 import random
 import threading
@@ -24,6 +25,7 @@ T = TypeVar("T")
 
 EVAL_DIR = ".eval_results"
 README = "README.md"
+MAX_FILE_BYTES = 20 * 1024 * 1024  # the largest README or result file read from the Hub
 
 
 @dataclass
@@ -65,7 +67,7 @@ class CommitResult:
     oid: str | None
 
 
-def _retry_budget() -> float:
+def retry_budget() -> float:
     return float(os.environ.get("EVALMGR_RETRY_BUDGET", "60"))
 
 
@@ -132,7 +134,7 @@ class Hub:
         """Run one client call; retry 429/5xx honouring Retry-After within the retry budget."""
         from huggingface_hub.errors import HfHubHTTPError
 
-        deadline = time.monotonic() + _retry_budget()
+        deadline = time.monotonic() + retry_budget()
         delay = 1.0
         while True:
             self._gate.wait()
@@ -150,6 +152,9 @@ class Hub:
                         delay = min(delay * 2, 30.0)
                         continue
                 raise self._translate(exc, what) from None
+            except _transport_errors() as exc:  # refused, reset, timed out, DNS: no answer at all
+                raise HubError(f"{what}: cannot reach the Hub at {self.endpoint} ({type(exc).__name__})",
+                               "check the network and HF_ENDPOINT, then run again") from None
 
     def _translate(self, exc: Exception, what: str) -> HubError:
         """Turn a client error into ours, with the cause and what to do; never include the token."""
@@ -273,11 +278,12 @@ class Hub:
         }
 
     def read_text(self, repo_id: str, path: str, revision: str, repo_type: str = "model",
-                  max_age: float | None = None) -> str | None:
+                  max_age: float | None = None, accept: Callable[[str | None], bool] | None = None) -> str | None:
         """A file's text at ``revision``, or None when the file does not exist.
 
         With ``max_age`` (seconds) the answer may come from the on-disk cache: for slow-changing
-        files such as a benchmark's ``eval.yaml``.
+        files such as a benchmark's ``eval.yaml``; only an answer ``accept`` approves (one that parses)
+        is cached. A file larger than a model card may be is refused, not read.
         """
         from huggingface_hub.errors import EntryNotFoundError
 
@@ -286,10 +292,11 @@ class Hub:
 
             key = f"{self.endpoint}/{repo_type}/{repo_id}@{revision}/{path}"
             cached = read_cached(cache_file("hub", key), max_age)
-            if cached is not None:
-                return cached.get("text")
+            if isinstance(cached, dict) and isinstance(cached.get("text"), (str, type(None))):
+                return cached["text"]
             text = self.read_text(repo_id, path, revision, repo_type)
-            write_cached(cache_file("hub", key), key, {"text": text})
+            if accept is None or accept(text):
+                write_cached(cache_file("hub", key), key, {"text": text})
             return text
 
         def download() -> str | None:
@@ -297,6 +304,9 @@ class Hub:
                 local = self.api.hf_hub_download(repo_id, path, revision=revision, repo_type=repo_type)
             except EntryNotFoundError:
                 return None
+            if os.path.getsize(local) > MAX_FILE_BYTES:
+                raise HubError(f"{path} of {repo_id}@{revision} is larger than {MAX_FILE_BYTES // 2**20} MB; not read",
+                               "a model card or result file of that size is not one this tool reads")
             with open(local, "rb") as fh:
                 return fh.read().decode("utf-8", errors="replace")
 
@@ -388,6 +398,25 @@ class Hub:
         with self._lock:
             self._states = {k: v for k, v in self._states.items() if k[0] != repo_id}
             self._prs.pop(repo_id, None)
+
+
+@functools.cache
+def _transport_errors() -> tuple[type[BaseException], ...]:
+    """The HTTP client's network errors (huggingface_hub uses httpx, released as httpx2), and offline mode."""
+    import importlib
+
+    from huggingface_hub.errors import OfflineModeIsEnabled
+
+    found: list[type[BaseException]] = [OfflineModeIsEnabled]
+    for name in ("httpx2", "httpx", "requests"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        error = getattr(module, "TransportError", None) or getattr(module, "ConnectionError", None)
+        if isinstance(error, type):
+            found.append(error)
+    return tuple(found)
 
 
 class StaleParentError(HubError):

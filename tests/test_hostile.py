@@ -1,0 +1,42 @@
+"""The hostile corpus (tests/hostile/generate.py): every case ends with its exit code and message, never a
+traceback, and leaves every input as it was (only a successful write changes the files it names)."""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+import pytest
+from hostile.generate import cases, snapshot
+from hostile.run import run_case
+
+CORPUS = cases()
+
+
+def test_corpus_is_large_and_covers_every_class() -> None:
+    assert len(CORPUS) >= 300
+    assert {c.kind for c in CORPUS} >= {"front matter", "card body", "card file", "eval results", "mapping",
+                                        "eval logs", "arguments", "values", "clone shape", "AA server"}
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=[c.name for c in CORPUS])
+def test_hostile_case(case, tmp_path: Path) -> None:
+    root = tmp_path / "case"
+    result = run_case(case, root, tmp_path / "cache")
+    assert result.crash is None, "".join(traceback.format_exception(result.crash))
+    said = result.out + result.err
+    assert result.code == case.code, said[-3000:]
+    assert case.text.lower() in said.lower(), said[-3000:]
+    if result.code == 1 and case.argv[0] != "validate":
+        assert result.err.startswith("error: ") or "\nerror: " in result.err, result.err[-2000:]
+        assert "hint: " in result.err, result.err[-2000:]
+    if result.code == 2:
+        assert "error:" in result.err
+    before, after = result.before, snapshot(root)
+    changed = {p for p in set(before) | set(after) if before.get(p) != after.get(p)}
+    assert changed <= set(case.writes), f"files changed: {sorted(changed)}"
+    if case.writes:
+        assert changed == set(case.writes)
+        for rel in case.writes:
+            assert after[rel][1] & 0o777 == 0o644, oct(after[rel][1])
+
