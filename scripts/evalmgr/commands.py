@@ -17,7 +17,6 @@ from .hub import README, Hub, RepoState
 from .publish import Change, Outcome, make_plan, publish_hub, publish_local, read_local_state
 from .scores import Provenance, Score
 
-MAX_CARD_BYTES = 20 * 1024 * 1024
 
 
 @dataclass
@@ -35,20 +34,10 @@ class Collected:
 
 
 def read_card_file(path: str | Path) -> str:
-    """A README as text; a clear error for a missing, huge or binary file."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"no such file: {p}", "give the path of a model card (README.md)")
-    size = p.stat().st_size
-    if size > MAX_CARD_BYTES:
-        raise InputError(f"{p} is {size // 1024 // 1024} MB: too large for a model card")
-    data = p.read_bytes()
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{p} is not a text file (binary data)", "give the model card's README.md")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{p} is not valid UTF-8 text (byte {exc.start})", "save the card as UTF-8") from None
+    """A README as text; a clear error for a missing, huge, binary or non-UTF-8 file."""
+    from .files import read_text_file
+
+    return read_text_file(path, "model card (README.md)")
 
 
 def hub_for(args: argparse.Namespace) -> Hub:
@@ -64,8 +53,6 @@ def repo_state(args: argparse.Namespace) -> RepoState:
         return RepoState(args.repo_id, "local", None, read_card_file(args.readme))
     if args.repo_dir:
         state = read_local_state(args.repo_dir)
-        if state.readme is not None:
-            state.readme = read_card_file(Path(args.repo_dir) / README)
         state.repo_id = args.repo_id
         return state
     if args.repo_id:
@@ -122,6 +109,7 @@ def inspect_tables(args: argparse.Namespace) -> list[Any]:
     from .extract import describe_tables
 
     _, text = card_text(args)
+    registry(args)  # a --mapping file that cannot be read is an error here too, not silently ignored
     tables = describe_tables(text, args.repo_id, model_name=args.model_name_override)
     source = (f"--readme {shlex.quote(args.readme)}" if args.readme
               else f"--repo-dir {shlex.quote(args.repo_dir)}" if args.repo_dir else "")
@@ -247,6 +235,9 @@ def _given_value(args: argparse.Namespace, reg: Any, match: Any) -> Collected:
         raise UsageError("--dataset-id needs --task-id")
     score = Score(benchmark=args.benchmark, value=args.value, notes=args.notes, date=args.date)
     if match is not None:
+        if match.benchmark.scale == "percent" and args.value < 0:
+            raise UsageError(f"--value {args.value:g} is negative: {match.benchmark.name} is a percentage",
+                             "give the score on the 0-100 scale")
         score.benchmark = match.benchmark.name
         score.benchmark_key = match.benchmark.key
         score.dataset_id = match.benchmark.dataset_id
@@ -375,7 +366,16 @@ def finish(args: argparse.Namespace, collected: Collected) -> int:
 
 def publish_or_preview(args: argparse.Namespace, collected: Collected) -> tuple[Change, Outcome]:
     """The change the collected scores make, and what previewing or publishing it did."""
+    from .results import value_problem
+
     fmt = "model-index" if args.format == "model-index" else "eval-results"
+    reg = registry(args)
+    bad = {id(s): problem for s in collected.scores if (problem := value_problem(s, reg))}
+    collected.refused += [f"{s.benchmark}: {bad[id(s)]}; not published" for s in collected.scores if id(s) in bad]
+    if bad and len(bad) == len(collected.scores):
+        raise ScoreNotFoundError("no score can be published: " + "; ".join(collected.refused),
+                                 "check the source: a score must be a finite number, a percentage not negative")
+    collected.scores = [s for s in collected.scores if id(s) not in bad]
     registered = [s for s in collected.scores if s.dataset_id and s.task_id]
     unregistered = [s for s in collected.scores if not (s.dataset_id and s.task_id)]
     if unregistered and fmt == "eval-results":
@@ -391,7 +391,7 @@ def publish_or_preview(args: argparse.Namespace, collected: Collected) -> tuple[
         task_type=getattr(args, "task_type", "text-generation"),
         dataset_name=getattr(args, "dataset_name", None),
         filename=getattr(args, "filename", None),
-        registry=registry(args),
+        registry=reg,
         force=bool(getattr(args, "force", False)),
     )
     return change, _publish_or_preview(args, change)
@@ -476,6 +476,7 @@ def _source_dict(entry: Any) -> dict[str, Any] | None:
 
 def validate(args: argparse.Namespace) -> list[Any]:
     from .card import validate_model_index
+    from .files import read_text_file
     from .results import validate_eval_results
 
     reg = registry(args)
@@ -484,9 +485,7 @@ def validate(args: argparse.Namespace) -> list[Any]:
         problems: list[Any] = []
         for raw in args.paths:
             p = Path(raw)
-            if not p.is_file():
-                raise InputError(f"no such file: {p}")
-            text = p.read_text(encoding="utf-8", errors="replace")
+            text = read_text_file(p, "result file or README.md")
             if p.name.lower() == "readme.md":
                 problems += validate_model_index(text, str(p))
             else:

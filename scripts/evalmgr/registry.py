@@ -28,6 +28,7 @@ BUNDLED = Path(__file__).parent / "data" / "metric_mapping.json"
 ENV_VAR = "EVALMGR_MAPPING"
 SCALES = ("percent", "points")
 MAX_MAPPING_BYTES = 8 * 1024 * 1024
+FORMAT_HINT = "see examples/metric_mapping.json and references/benchmark_registry.md for the format"
 _STEM_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _FIELDS = {"name", "dataset_id", "task_id", "aliases", "file_stem", "scale", "higher_is_better", "standard_shots",
            "metric", "hub_benchmark", "versioned", "evidence"}
@@ -73,6 +74,7 @@ class _Ambiguous:
     variants: dict[str, str]  # normalised variant word -> benchmark key
     heading_words: frozenset[str]  # variant words that decide even alone in a heading
     message: str
+    source: str = ""  # the mapping file that defines it
 
 
 @dataclass
@@ -89,16 +91,29 @@ class Registry:
         for label, amb in self.ambiguous.items():
             unknown = sorted(set(amb.variants.values()) - set(self.benchmarks))
             if unknown:
-                raise InputError(f"ambiguous label {amb.label!r} points to unknown keys {unknown}")
+                raise InputError(f"{amb.source}: ambiguous label {amb.label!r} points to unknown keys {unknown}",
+                                 FORMAT_HINT)
             if label in self._index:
-                raise InputError(f"label {amb.label!r} is both an alias of {self._index[label]!r} and ambiguous")
+                raise InputError(f"{amb.source}: label {amb.label!r} is both an alias of {self._index[label]!r} "
+                                 "and ambiguous", FORMAT_HINT)
 
     # ------------------------------------------------------------------ loading
 
     @classmethod
     def load(cls, extra: str | Path | None = None,
              task_ids: Mapping[str, Iterable[str]] | None = None) -> Registry:
-        """Bundled mapping, then ``$EVALMGR_MAPPING``, then ``extra``; later files override by key."""
+        """Bundled mapping, then ``$EVALMGR_MAPPING``, then ``extra``; later files override by key.
+
+        Every error names the file that causes it and says where the format is described.
+        """
+        try:
+            return cls._load(extra, task_ids)
+        except InputError as exc:
+            exc.hint = exc.hint or FORMAT_HINT
+            raise
+
+    @classmethod
+    def _load(cls, extra: str | Path | None, task_ids: Mapping[str, Iterable[str]] | None) -> Registry:
         raw_b, raw_a = _read_mapping(BUNDLED)
         for path in (os.environ.get(ENV_VAR) or None, extra):
             if path:
@@ -397,20 +412,20 @@ def _read_mapping(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     except ParseError as exc:
         where = f"{path}:{exc.line}" if exc.line else str(path)
         raise InputError(f"{where}: mapping file is not valid JSON ({exc.message})",
-                         "see examples/metric_mapping.json for the format") from None
+                         FORMAT_HINT) from None
     if not isinstance(data, dict) or not isinstance(data.get("benchmarks", {}), dict):
         raise InputError(f"{path}: expected an object with a 'benchmarks' object",
-                         "see examples/metric_mapping.json for the format")
+                         FORMAT_HINT)
     benchmarks = dict(data.get("benchmarks", {}))
     for key, spec in benchmarks.items():
         if spec is not None and not isinstance(spec, dict):
             raise InputError(f"{path}: benchmark {key!r} must be an object (or null to remove it)",
-                             "see examples/metric_mapping.json for the format")
+                             FORMAT_HINT)
     benchmarks["__source__"] = str(path)
     ambiguous = data.get("ambiguous", {})
     if not isinstance(ambiguous, dict) or not all(isinstance(v, dict) for v in ambiguous.values()):
         raise InputError(f"{path}: 'ambiguous' must be an object of objects",
-                         "see examples/metric_mapping.json for the format")
+                         FORMAT_HINT)
     return benchmarks, {label: {**spec, "__source__": str(path)} for label, spec in ambiguous.items()}
 
 
@@ -461,7 +476,7 @@ def _benchmark(key: str, spec: Any, default_source: str) -> Benchmark:
     if not isinstance(name, str) or not name.strip() or wrong:
         bad = wrong or ["name"]
         raise InputError(f"{where}: {', '.join(bad)} must be " + "; ".join(f"{f}: {_TYPES[f][1]}" for f in bad),
-                         "see examples/metric_mapping.json for the format")
+                         FORMAT_HINT)
     return Benchmark(
         key=key, name=name, dataset_id=dataset_id, task_id=task_id,
         aliases=tuple(dict.fromkeys([name, *aliases])), file_stem=stem, scale=scale,
@@ -476,7 +491,7 @@ def _ambiguous(label: str, spec: dict[str, Any]) -> _Ambiguous:
     variants, words = spec.get("variants"), spec.get("heading_words", [])
     if not isinstance(variants, dict) or not all(isinstance(w, str) and isinstance(k, str) for w, k in variants.items()):
         raise InputError(f"{where} needs a 'variants' object (word -> benchmark key)",
-                         "see examples/metric_mapping.json for the format")
+                         FORMAT_HINT)
     if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
         raise InputError(f"{where}: heading_words must be a list of strings")
     if not isinstance(spec.get("message", ""), str):
@@ -486,6 +501,7 @@ def _ambiguous(label: str, spec: dict[str, Any]) -> _Ambiguous:
         variants={_norm(w): k for w, k in variants.items()},
         heading_words=frozenset(_norm(w) for w in words),
         message=spec.get("message", f"plain {label!r} is ambiguous"),
+        source=str(spec.get("__source__", BUNDLED)),
     )
 
 

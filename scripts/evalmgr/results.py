@@ -455,10 +455,12 @@ def value_problem(item: Item, registry: Registry | None = None) -> str | None:
     value = finite_number(item.value)
     if value is None:
         return f"value {item.value!r} is not a finite number"
+    if value >= 0:
+        return None
     bench = benchmark_of(item, registry)
-    if value < 0 and bench is not None and bench.scale == "percent":
-        return f"value {value:g} is negative on a percentage scale"
-    return None
+    scales = {bench.scale} if bench else {b.scale for b in (registry or default_registry()).benchmarks_for_dataset(
+        item.dataset_id or "")}
+    return f"value {value:g} is negative on a percentage scale" if scales == {"percent"} else None
 
 
 def _iso_date(value: str | None, label: str) -> str | None:

@@ -208,13 +208,13 @@ def _card_front_matter() -> list[Case]:
         ("unclosed", "license: mit\n", {}),
         ("tab-indent", "a:\n\t- b\n", bad_yaml),
         ("a-list", "- a\n- b\n", bad_yaml),
-        ("index-string", "model-index: hello\n", {**bad_index, "mi": (1, "not a list")}),
+        ("index-string", "model-index: hello\n", {**bad_index, "mi": (1, "not a list"), "apply": (1, "not a list")}),
         ("index-int-400-digits", model_index("9" * 400), bad_yaml),
         ("index-nan", model_index(".nan"), bad_index),
         ("index-inf", model_index(".inf"), bad_index),
         ("index-neg-inf", model_index("-.inf"), bad_index),
-        ("index-negative", model_index("-50"), {**bad_index, "mi": (0, "model-index")}),
-        ("index-1e999", model_index("1e999"), bad_index),
+        ("index-negative", model_index("-50"), {**bad_index, "mi": (0, "model-index"), "apply": (1, "conflict")}),
+        ("index-1e999", model_index("1.0e+999"), bad_index),
         ("index-name-list", model_index(name="[a, b]"), bad_index),
         ("index-name-map", model_index(name="{a: b}"), bad_index),
         ("index-value-map", model_index("{a: 1}"), bad_index),
@@ -254,24 +254,24 @@ def _card_body() -> list[Case]:
         ("wide-table", "| B | " + " | ".join(f"M{i}" for i in range(3000)) + " |\n|" + "---|" * 3001 + "\n"
          + "| GPQA Diamond | " + " | ".join("1.0" for _ in range(3000)) + " |\n",
          {"inspect": (0, ""), "extract": (1, "")}),
-        ("many-tables", ("| a | b |\n|---|---|\n| x | 1 |\n\n") * 20_000, {"inspect": (0, ""), "extract": (1, "")}),
+        ("many-tables", ("| a | b |\n|---|---|\n| x | 1 |\n\n") * 20_000, {"inspect": (1, "tables"), "extract": (1, "tables")}),
         ("nested-html", "<table><tr><td>" * 5000 + "</td></tr></table>" * 5000 + "\n" + TABLE,
          {"inspect": (0, ""), "extract": (0, "")}),
-        ("unclosed-table", "<table>" * 3000 + "\n" + TABLE, {"inspect": (0, ""), "extract": (0, "")}),
+        ("unclosed-table", "<table>" * 3000 + "\n" + TABLE, {"inspect": (0, ""), "extract": (1, "not found")}),
         ("unclosed-comment", "<!--\n" + TABLE, {"inspect": (0, ""), "extract": (1, "")}),
         ("unclosed-fence", "```\n" + TABLE, {"inspect": (0, ""), "extract": (1, "")}),
         ("tags-storm", "<" * 200_000 + "\n" + TABLE, {"inspect": (0, ""), "extract": (0, "36.4")}),
         ("long-cell", "| Benchmark | Lumen-8B-Instruct |\n|---|---|\n| GPQA Diamond | " + "9" * 500_000 + " |\n",
-         {"inspect": (0, ""), "extract": (1, "")}),
+         {"inspect": (0, ""), "extract": (1, "not a finite number")}),
         ("digits-400", TABLE.replace("36.4", "9" * 400), {"extract": (0, ""), "json": (0, "")}),
-        ("nan-cell", TABLE.replace("36.4", "nan"), {"extract": (0, ""), "json": (0, "")}),
-        ("inf-cell", TABLE.replace("36.4", "inf"), {"extract": (0, ""), "json": (0, "")}),
-        ("negative-cell", TABLE.replace("36.4", "-50"), {"json": (0, ""), "add": (1, "")}),
+        ("nan-cell", TABLE.replace("36.4", "nan"), {"extract": (1, "not found"), "json": (1, "not found")}),
+        ("inf-cell", TABLE.replace("36.4", "inf"), {"extract": (1, "not found"), "json": (1, "not found")}),
+        ("negative-cell", TABLE.replace("36.4", "-50"), {"json": (0, "negative"), "add": (1, "negative")}),
         ("zero-width", TABLE.replace("GPQA", "G\u200bP\u200dQ\ufeffA"), {"inspect": (0, ""), "extract": (0, "")}),
         ("rtl", TABLE.replace("Rival", "\u202eRival"), {"inspect": (0, ""), "extract": (0, "36.4")}),
         ("cr-only", TABLE.replace("\n", "\r"), {"inspect": (0, ""), "extract": (0, "")}),
         ("empty", "", {"inspect": (1, "no README"), "extract": (1, "no README")}),
-        ("bom-only", "\ufeff", {"inspect": (0, ""), "extract": (1, "")}),
+        ("bom-only", "\ufeff", {"inspect": (0, ""), "extract": (1, "not found")}),
     ]
     out: list[Case] = []
     for name, body, expect in specs:
@@ -290,9 +290,9 @@ def _card_files() -> list[Case]:
                                                  "apply": (1, "binary")}),
         ("huge", Sparse(21 * 1024 * 1024), {"inspect": (1, "too large"), "extract": (1, "too large"),
                                                "apply": (1, "too large"), "validate": (1, "too large")}),
-        ("directory", DIR, {"inspect": (1, "no such file"), "extract": (1, "no such file"),
-                            "validate": (1, "no such file")}),
-        ("fifo", FIFO, {"inspect": (1, "no such file"), "validate": (1, "no such file")}),
+        ("directory", DIR, {"inspect": (1, "not a regular file"), "extract": (1, "not a regular file"),
+                            "validate": (1, "not a regular file")}),
+        ("fifo", FIFO, {"inspect": (1, "not a regular file"), "validate": (1, "not a regular file")}),
         ("missing", None, {"inspect": (1, "no such file"), "extract": (1, "no such file")}),
     ]
     out = []
@@ -335,11 +335,11 @@ def _eval_results() -> list[Case]:
         out.append(Case(f"er-{name}-apply", "eval results",
                         ["extract-readme", "--repo-dir", "{d}", "--repo-id", REPO, "--apply"], 1, "", files))
     out.append(Case("er-dir-as-file-validate", "eval results", ["validate", "{d}/.eval_results/gpqa.yaml"], 1,
-                    "no such file", {".eval_results/gpqa.yaml": DIR}))
+                    "not a regular file", {".eval_results/gpqa.yaml": DIR}))
     out.append(Case("er-folder-is-file", "eval results", ["show", "--repo-dir", "{d}"], 0, "",
                     {"README.md": card(), ".eval_results": "not a folder"}))
-    out.append(Case("er-fifo", "eval results", ["validate", "{d}/.eval_results/gpqa.yaml"], 1, "no such file",
-                    {".eval_results/gpqa.yaml": FIFO}))
+    out.append(Case("er-fifo", "eval results", ["validate", "{d}/.eval_results/gpqa.yaml"], 1,
+                    "not a regular file", {".eval_results/gpqa.yaml": FIFO}))
     return out
 
 
@@ -399,7 +399,7 @@ def _logs() -> list[Case]:
         ("json-list", "log.json", "[1]", 1, "expected a JSON object"),
         ("deep", "log.json", deep_json(100_000), 1, "nested"),
         ("int-5000", "log.json", json.dumps(inspect_log()).replace("0.5", "9" * 5000), 1, "too large"),
-        ("int-400", "log.json", json.dumps(inspect_log()).replace("0.5", "9" * 400), 0, "not a 0-1 fraction"),
+        ("int-400", "log.json", json.dumps(inspect_log()).replace("0.5", "9" * 400), 1, "too large"),
         ("eval-list", "log.json", json.dumps(inspect_log(eval=[1])), 1, "unexpected structure"),
         ("results-string", "log.json", json.dumps(inspect_log(results="x")), 1, "unexpected structure"),
         ("scores-ints", "log.json", json.dumps(inspect_log(results={"scores": [1, 2]})), 1, ""),
@@ -470,11 +470,11 @@ def _arguments() -> list[Case]:
         out.append(Case(f"arg-{label}", "arguments", [*custom, *extra], 2 if "date" not in label else 1, text, files))
     ext = ["extract-readme", *readme, "--repo-id", REPO]
     for label, extra, code, text in (
-        ("table-zero", ["--table", "0"], 1, "table"),
-        ("table-huge", ["--table", "9" * 400], 1, "table"),
-        ("table-negative", ["--table", "-3"], 1, "table"),
-        ("column-huge", ["--table", "1", "--model-column-index", "9" * 400], 1, ""),
-        ("column-negative", ["--table", "1", "--model-column-index", "-1"], 1, ""),
+        ("table-zero", ["--table", "0"], 2, "--table"),
+        ("table-huge", ["--table", "9" * 400], 2, "--table"),
+        ("table-negative", ["--table", "-3"], 2, "--table"),
+        ("column-huge", ["--table", "1", "--model-column-index", "9" * 400], 2, "--model-column-index"),
+        ("column-negative", ["--table", "1", "--model-column-index", "-1"], 2, "--model-column-index"),
         ("pr-negative", ["--pr", "-1"], 2, "--pr"),
         ("table-text", ["--table", "x"], 2, "invalid int"),
         ("upload-bad", ["--format", "json"], 0, ""),
@@ -496,7 +496,8 @@ def _clones() -> list[Case]:
     specs: list[tuple[str, list[str], dict[str, Any], int, str, tuple[str, ...]]] = [
         ("symlink-folder-out", apply, {"clone/README.md": ok, "outside": DIR, "clone/.eval_results": Link("../outside")},
          1, "outside", ()),
-        ("symlink-file-out", apply, {"clone/README.md": ok, "outside.yaml": "", "clone/.eval_results": DIR,
+        ("symlink-file-out", apply, {"clone/README.md": ok, "outside.yaml": entry(dataset="openai/gsm8k", task="gsm8k"),
+                                     "clone/.eval_results": DIR,
                                      "clone/.eval_results/gpqa.yaml": Link("../../outside.yaml")}, 1, "outside", ()),
         ("dir-in-the-way", apply, {"clone/README.md": ok, "clone/.eval_results/gpqa.yaml": DIR}, 1, "directory", ()),
         ("second-blocked", two, {"clone/README.md": ok, "clone/.eval_results/gsm8k.yaml": DIR}, 1, "directory", ()),
@@ -510,7 +511,7 @@ def _clones() -> list[Case]:
         ("clone-missing", apply, {}, 2, "not a directory", ()),
         ("malformed-index-mi", mi, {"clone/README.md": card(model_index("[1]"))}, 1, "malformed", ()),
         ("ok-new-files", two, {"clone/README.md": ok}, 0, "wrote 2",
-         ("clone/.eval_results/gpqa.yaml", "clone/.eval_results/gsm8k.yaml")),
+         ("clone/.eval_results", "clone/.eval_results/gpqa.yaml", "clone/.eval_results/gsm8k.yaml")),
         ("ok-model-index", mi, {"clone/README.md": ok}, 0, "wrote 1", ("clone/README.md",)),
     ]
     return [Case(f"clone-{name}", "clone shape", argv, code, text, files, writes)
@@ -566,18 +567,19 @@ def _aa() -> list[Case]:
 
     argv = ["import-aa", "--creator-slug", "ex", "--model-name", "lumen-8b", "--repo-id", REPO]
     specs: list[tuple[str, Callable[[Any], None] | None, int, str]] = [
-        ("trickle", trickle, 1, "did not answer"),
+        ("trickle", trickle, 1, "did not arrive within the time budget"),
         ("not-json", raw(b"<html>"), 1, "not JSON"),
         ("deep", raw(deep_json(100_000).encode()), 1, "nested"),
-        ("int-5000", raw(b'{"data": [{"evaluations": {"gpqa": ' + b"9" * 5000 + b"}}]}'), 1, "too large"),
-        ("int-400-index", models(intelligence_index=int("9" * 400)), 0, ""),
-        ("int-400-eval", models(gpqa=int("9" * 400)), 1, "not finite numbers"),
+        ("int-5000", raw(b'{"data": [{"evaluations": {"gpqa": ' + b"9" * 5000 + b"}}]}"), 1, "too large"),
+        ("int-400-index", models(intelligence_index=int("9" * 400)), 1, "too large"),
+        ("int-400-eval", models(gpqa=int("9" * 400)), 1, "too large"),
+        ("float-1e400", raw(b'{"data": [{"id": "1", "name": "Lumen 8B", "slug": "lumen-8b", "model_creator": {"slug": "ex", "name": "Ex"}, "evaluations": {"gpqa": 1e400}}]}'), 1, "not finite numbers"),
         ("nan", raw(json.dumps({"data": [{**model, "evaluations": {"gpqa": float("nan")}}]}).encode()), 1,
          "not finite numbers"),
         ("data-dict", raw(b'{"data": {"a": 1}}'), 1, "no 'data' list"),
         ("creator-list", raw(json.dumps({"data": [{**model, "model_creator": [1]}]}).encode()), 1, "no artificial"),
         ("evaluations-list", models(), 0, ""),
-        ("huge", stream(70 * 1024 * 1024), 1, "too large"),
+        ("huge", stream(70 * 1024 * 1024), 1, "larger than"),
         ("unauthorized", raw(b"{}", 401), 1, "rejected"),
         ("unreachable", None, 1, "cannot reach"),
     ]
@@ -586,7 +588,11 @@ def _aa() -> list[Case]:
 
 
 if __name__ == "__main__":
+    import sys
     from collections import Counter
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
     corpus = cases()
     for kind, count in sorted(Counter(c.kind for c in corpus).items()):
