@@ -32,6 +32,10 @@ def test_hostile_case(case, tmp_path: Path) -> None:
         assert "hint: " in result.err, result.err[-2000:]
     if result.code == 2:
         assert "error:" in result.err
+    for secret in case.env.values():
+        assert secret not in said
+    if result.code != 0:  # an answer that failed is never cached
+        assert not any((tmp_path / "cache").rglob("*.json"))
     before, after = result.before, snapshot(root)
     changed = {p for p in set(before) | set(after) if before.get(p) != after.get(p)}
     assert changed <= set(case.writes), f"files changed: {sorted(changed)}"

@@ -267,6 +267,10 @@ def import_aa(args: argparse.Namespace, only: list[str] | None = None) -> Collec
     resolve_task_ids(args, reg, report.scores)
     wanted = only or getattr(args, "benchmark", None)
     scores = [s for s in report.scores if not wanted or _is_benchmark(reg, s, wanted)]
+    if not report.scores:
+        raise ScoreNotFoundError(f"Artificial Analysis has no score to import for {model.creator_slug}/{model.slug}"
+                                 + "".join(f"; {w}" for w in report.warnings),
+                                 "check the model on https://artificialanalysis.ai, or give --value with its source")
     return Collected(args.repo_id, scores, list(report.warnings),
                      extra={"aa_model": getattr(model, "slug", None), "indexes": dict(report.informational)})
 
