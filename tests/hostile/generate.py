@@ -50,6 +50,7 @@ class Case:
     writes: tuple[str, ...] = ()  # files a successful run creates or changes
     server: Callable[[Any], None] | None = None  # an AA API handler (tests/aa_emulator.serving)
     env: dict[str, str] = field(default_factory=dict)
+    cached: bool = False  # the server's answer is a valid models list, so it may be cached even if the run fails
 
 
 # --------------------------------------------------------------------------- building blocks
@@ -586,21 +587,9 @@ def _aa() -> list[Case]:
         ("unauthorized", raw(b"{}", 401), 1, "rejected"),
         ("unreachable", None, 1, "cannot reach"),
     ]
-    return [Case(f"aa-{name}", "AA server", argv, code, text, {}, server=server,
+    valid_lists = {"float-1e400", "nan", "creator-list", "evaluations-empty"}
+    return [Case(f"aa-{name}", "AA server", argv, code, text, {}, server=server, cached=name in valid_lists,
                  env={"AA_API_KEY": "aa-secret-key-1234"}) for name, server, code, text in specs]
-
-
-if __name__ == "__main__":
-    import sys
-    from collections import Counter
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-    corpus = cases()
-    for kind, count in sorted(Counter(c.kind for c in corpus).items()):
-        print(f"{kind:>14}: {count}")
-    print(f"{'total':>14}: {len(corpus)}")
 
 
 # --------------------------------------------------------------------------- materialising
@@ -648,3 +637,16 @@ def snapshot(root: Any) -> dict[str, Any]:
             else:
                 seen[rel] = ("other", st.st_mode)
     return seen
+
+
+if __name__ == "__main__":
+    import sys
+    from collections import Counter
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+    corpus = cases()
+    for kind, count in sorted(Counter(c.kind for c in corpus).items()):
+        print(f"{kind:>14}: {count}")
+    print(f"{'total':>14}: {len(corpus)}")
