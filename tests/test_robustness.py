@@ -1,0 +1,177 @@
+"""The guards under the hostile corpus, one by one: bounded parsers, id rules, all-or-nothing writes,
+file modes, strict JSON output, caches; and a few real subprocesses under resource limits, to prove that
+no traceback reaches stderr and that bombs stay within a memory bound."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import resource
+import stat
+import subprocess
+import sys
+from contextlib import redirect_stdout
+from pathlib import Path
+
+import pytest
+from cli_support import MANAGER
+from conftest import REAL_HOME, SANDBOX
+from evalmgr.errors import InputError
+from evalmgr.files import write_files_atomic
+from evalmgr.ids import is_repo_id, is_task_id
+from evalmgr.safeload import MAX_DEPTH, ParseError, json_load, yaml_load
+from hostile.generate import TABLE, alias_bomb, card, deep_json, zip_bomb, zstd_bomb
+
+# --------------------------------------------------------------------------- parsers
+
+
+def test_yaml_alias_bomb_is_refused_but_a_few_aliases_are_fine() -> None:
+    with pytest.raises(ParseError, match="expands to more than"):
+        yaml_load(alias_bomb())
+    assert yaml_load("a: &x [1, 2]\nb: *x\n") == {"a": [1, 2], "b": [1, 2]}
+
+
+@pytest.mark.parametrize("text", ["x: " + "[" * 5000 + "]" * 5000, "".join("  " * i + f"k{i}:\n" for i in range(400))])
+def test_yaml_nesting_is_bounded(text: str) -> None:
+    with pytest.raises(ParseError, match="nested deeper"):
+        yaml_load(text)
+    assert yaml_load("x: " + "[" * (MAX_DEPTH - 2) + "]" * (MAX_DEPTH - 2))
+
+
+def test_yaml_huge_integers_refused_and_impossible_dates_kept_as_text() -> None:
+    with pytest.raises(ParseError, match="400 digits"):
+        yaml_load("v: " + "9" * 400)
+    assert yaml_load("d: 2025-13-45\ne: 2025-01-02") == {"d": "2025-13-45", "e": __import__("datetime").date(2025, 1, 2)}
+
+
+def test_json_depth_and_integers_are_bounded() -> None:
+    for text, what in ((deep_json(100_000), "nested"), (deep_json(MAX_DEPTH + 5), "nested"),
+                       ('{"a": ' + "9" * 5000 + "}", "too large")):
+        with pytest.raises(ParseError, match=what):
+            json_load(text)
+    assert json_load('{"a": [1, 2.5, null]}') == {"a": [1, 2.5, None]}
+
+
+# --------------------------------------------------------------------------- ids
+
+
+@pytest.mark.parametrize("good", ["Idavidrein/gpqa", "TIGER-Lab/MMLU-Pro", "meta-llama/Llama-3.1-8B"])
+def test_hub_ids_accepted(good: str) -> None:
+    assert is_repo_id(good)
+
+
+@pytest.mark.parametrize("bad", ["a/b/c", "org/name\n", "o/" + "n" * 500, "../x", "a/..", "", "org/na me", "a--b/c"])
+def test_hub_ids_refused(bad: str) -> None:
+    assert not is_repo_id(bad)
+
+
+def test_task_ids() -> None:
+    assert all(is_task_id(t) for t in ("diamond", "mmlu_pro", "gsm8k", "aime:2024"))
+    assert not any(is_task_id(t) for t in ("../x", "a\nb", "a/b", "t" * 200, ""))
+
+
+# --------------------------------------------------------------------------- writes
+
+
+def test_all_or_nothing_when_a_later_target_is_blocked(tmp_path: Path) -> None:
+    (tmp_path / ".eval_results" / "b.yaml").mkdir(parents=True)
+    with pytest.raises(InputError, match="directory"):
+        write_files_atomic(tmp_path, {".eval_results/a.yaml": "a\n", ".eval_results/b.yaml": "b\n"})
+    assert sorted(p.name for p in (tmp_path / ".eval_results").iterdir()) == ["b.yaml"]
+
+
+def test_rollback_removes_temporaries_and_new_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*_: object) -> None:
+        raise OSError("disk full")
+
+    clone = tmp_path / "clone"
+    clone.mkdir()
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(OSError):
+        write_files_atomic(clone, {"new/a.yaml": "a\n", "new/b.yaml": "b\n"})
+    assert list(clone.iterdir()) == []
+
+
+def test_files_keep_their_mode_and_new_files_get_0644(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        (tmp_path / "kept.yaml").write_text("x\n")
+        (tmp_path / "kept.yaml").chmod(0o600)
+        write_files_atomic(tmp_path, {"kept.yaml": "y\n", "new.yaml": "z\n"})
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "kept.yaml").stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "new.yaml").stat().st_mode) == 0o644
+    assert (tmp_path / "kept.yaml").read_text() == "y\n"
+
+
+# --------------------------------------------------------------------------- output and caches
+
+
+def test_json_output_never_prints_nan_or_infinity() -> None:
+    from evalmgr.render import emit_json
+
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        emit_json({"value": float("nan"), "rows": [float("inf"), -float("inf"), 1.5]})
+    assert json.loads(buf.getvalue()) == {"value": None, "rows": [None, None, 1.5]}
+
+
+def test_cache_keys_lose_credentials_and_secrets_are_never_cached(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from evalmgr.cache import cache_file, write_cached
+
+    monkeypatch.setenv("AA_API_KEY", "aa-very-secret-key")
+    path = cache_file("aa", "https://user:pw@aa.example/api?key=1", tmp_path)
+    write_cached(path, "https://user:pw@aa.example/api?key=1", {"data": []})
+    assert json.loads(path.read_text())["key"] == "https://aa.example/api"
+    leaky = cache_file("aa", "https://aa.example/other", tmp_path)
+    write_cached(leaky, "https://aa.example/other", {"echo": "aa-very-secret-key"})
+    assert not leaky.exists()
+
+
+def test_the_suite_never_touches_the_users_cache() -> None:
+    from evalmgr.cache import cache_root
+
+    assert Path.home() != REAL_HOME and SANDBOX in Path.home().parents
+    assert REAL_HOME not in cache_root().parents
+
+
+# --------------------------------------------------------------------------- real processes, bounded
+
+
+def _limited(memory: int, cpu: int) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+
+
+BOUNDED_CASES = {
+    "zip-bomb": (["import-logs", "{d}/log.eval"], {"log.eval": zip_bomb}, "too large"),
+    "zstd-bomb": (["import-logs", "{d}/log.eval"], {"log.eval": zstd_bomb}, "too large"),
+    "alias-bomb": (["extract-readme", "--readme", "{d}/README.md", "--repo-id", "example-org/Lumen-8B-Instruct", "--format",
+                    "model-index"],
+                   {"README.md": lambda: card(alias_bomb())}, "front matter"),
+    "deep-mapping": (["inspect-tables", "--readme", "{d}/README.md", "--mapping", "{d}/m.json"],
+                     {"README.md": card, "m.json": lambda: deep_json(200_000)}, "nested"),
+    "hub-unreachable": (["show", "--repo-id", "o/m"], {}, "cannot reach the Hub"),
+    "blank-card": (["extract-readme", "--readme", "{d}/README.md", "--repo-id", "example-org/Lumen-8B-Instruct"],
+                   {"README.md": lambda: card(None, "\n" * 19_000_000 + TABLE)}, "36.4"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BOUNDED_CASES))
+def test_a_real_process_stays_bounded_and_prints_no_traceback(name: str, tmp_path: Path,
+                                                             hf_env: dict[str, str]) -> None:
+    """1.5 GB of address space and 120 s of CPU: a bomb that expanded, or a parser gone quadratic, dies here."""
+    argv, files, text = BOUNDED_CASES[name]
+    for rel, make in files.items():
+        data = make()
+        (tmp_path / rel).write_bytes(data if isinstance(data, bytes) else data.encode())
+    env = {**hf_env, "HF_ENDPOINT": "http://127.0.0.1:9"} if name == "hub-unreachable" else hf_env
+    proc = subprocess.run([sys.executable, str(MANAGER), *[a.replace("{d}", str(tmp_path)) for a in argv]],
+                          capture_output=True, text=True, env=env, timeout=600,
+                          preexec_fn=lambda: _limited(1536 * 2**20, 120))
+    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    assert proc.returncode == (0 if name == "blank-card" else 1), proc.stderr[-3000:]
+    assert text in proc.stdout + proc.stderr
