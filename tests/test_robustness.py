@@ -175,3 +175,39 @@ def test_a_real_process_stays_bounded_and_prints_no_traceback(name: str, tmp_pat
     assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
     assert proc.returncode == (0 if name == "blank-card" else 1), proc.stderr[-3000:]
     assert text in proc.stdout + proc.stderr
+
+
+# --------------------------------------------------------------------------- hostile answers from the Hub
+
+
+def test_a_hostile_card_on_the_hub_is_an_error_not_a_traceback(hub, hf_env: dict[str, str]) -> None:
+    from cli_support import run_cli
+
+    hub.add_model("example-org/Lumen-8B-Instruct", {"README.md": card(alias_bomb())})
+    hub.add_model("acme/huge", {"README.md": b"#" * (21 * 1024 * 1024)})
+    show = run_cli("show", "--repo-id", "example-org/Lumen-8B-Instruct", env=hf_env)
+    assert show.code == 0 and "problem: README.md: README front matter is not valid YAML" in show.err
+    assert "expands to more than" in show.err
+    mi = run_cli("extract-readme", "--repo-id", "example-org/Lumen-8B-Instruct", "--format", "model-index",
+                 env=hf_env)
+    assert mi.code == 1 and "front matter" in mi.err and "Traceback" not in mi.err
+    huge = run_cli("inspect-tables", "--repo-id", "acme/huge", env=hf_env)
+    assert huge.code == 1 and "larger than 20 MB" in huge.err and "Traceback" not in huge.err
+
+
+def test_an_eval_yaml_that_does_not_parse_is_not_cached(hub, hf_env: dict[str, str], tmp_path: Path) -> None:
+    from cli_support import run_cli
+
+    entry = "- dataset: {id: me/bench, task_id: t}\n  value: 50\n  source: {url: 'https://x.org'}\n"
+    hub.add_model("acme/m", {"README.md": card(), ".eval_results/bench.yaml": entry})
+    hub.add_dataset("me/bench", {"eval.yaml": "tasks: " + "[" * 500 + "]" * 500 + "\n"})
+    env = {**hf_env, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    run = run_cli("validate", "--repo-id", "acme/m", env=env)
+    assert "Traceback" not in run.err and "nested deeper" in run.out + run.err
+    assert not list((tmp_path / "cache").rglob("*.json"))
+    hub.add_dataset("me/bench2", {"eval.yaml": "tasks:\n- id: t\n"})
+    hub.add_model("acme/m2", {"README.md": card(),
+                              ".eval_results/bench.yaml": entry.replace("me/bench", "me/bench2")})
+    run = run_cli("validate", "--repo-id", "acme/m2", env=env)
+    assert run.code == 0, run.out + run.err
+    assert len(list((tmp_path / "cache").rglob("*.json"))) == 1

@@ -167,7 +167,8 @@ class Registry:
         warnings = []
         for dataset_id in sorted(set(dataset_ids)):
             try:
-                text = hub.read_text(dataset_id, "eval.yaml", "main", repo_type="dataset", max_age=EVAL_YAML_MAX_AGE)
+                text = hub.read_text(dataset_id, "eval.yaml", "main", repo_type="dataset", max_age=EVAL_YAML_MAX_AGE,
+                                     accept=_cacheable_eval_yaml)
             except HubError as exc:  # the task id stays unknown: nothing is published under a guess
                 warnings.append(f"{dataset_id}: eval.yaml could not be read ({exc.message})")
                 continue
@@ -279,6 +280,17 @@ def parse_eval_yaml(text: str) -> set[str]:
     if bad:
         raise InputError(f"eval.yaml has task ids that are not task ids: {', '.join(repr(i[:80]) for i in bad[:3])}")
     return ids
+
+
+def _cacheable_eval_yaml(text: str | None) -> bool:
+    """Only an answer that parses is cached (an absent file is an answer too); a broken one is fetched again."""
+    if text is None:
+        return True
+    try:
+        parse_eval_yaml(text)
+    except InputError:
+        return False
+    return True
 
 
 # ---------------------------------------------------------------------- label parsing
