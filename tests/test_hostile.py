@@ -16,7 +16,7 @@ CORPUS = cases()
 def test_corpus_is_large_and_covers_every_class() -> None:
     assert len(CORPUS) >= 300
     assert {c.kind for c in CORPUS} >= {"front matter", "card body", "card file", "eval results", "mapping",
-                                        "eval logs", "arguments", "values", "clone shape", "AA server"}
+                                        "eval logs", "arguments", "values", "clone shape", "AA server", "papers", "no network"}
 
 
 @pytest.mark.parametrize("case", CORPUS, ids=[c.name for c in CORPUS])

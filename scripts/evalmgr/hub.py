@@ -152,9 +152,11 @@ class Hub:
                         delay = min(delay * 2, 30.0)
                         continue
                 raise self._translate(exc, what) from None
-            except _transport_errors() as exc:  # refused, reset, timed out, DNS: no answer at all
+            except transport_errors() as exc:  # refused, reset, timed out, DNS, offline mode: no answer at all
+                offline = type(exc).__name__ == "OfflineModeIsEnabled"
                 raise HubError(f"{what}: cannot reach the Hub at {self.endpoint} ({type(exc).__name__})",
-                               "check the network and HF_ENDPOINT, then run again") from None
+                               "unset HF_HUB_OFFLINE, or work on local files with --readme / --repo-dir" if offline
+                               else "check the network and HF_ENDPOINT, then run again") from None
 
     def _translate(self, exc: Exception, what: str) -> HubError:
         """Turn a client error into ours, with the cause and what to do; never include the token."""
@@ -401,7 +403,7 @@ class Hub:
 
 
 @functools.cache
-def _transport_errors() -> tuple[type[BaseException], ...]:
+def transport_errors() -> tuple[type[BaseException], ...]:
     """The HTTP client's network errors (huggingface_hub uses httpx, released as httpx2), and offline mode."""
     import importlib
 

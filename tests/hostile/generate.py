@@ -170,6 +170,7 @@ def cases() -> list[Case]:
     out += _logs()
     out += _arguments()
     out += _clones()
+    out += _papers()
     out += _aa()
     names = [c.name for c in out]
     assert len(names) == len(set(names)), "duplicate case names"
@@ -488,6 +489,24 @@ def _arguments() -> list[Case]:
                     ["import-logs", "{d}/README.md", "--upload-logs-to", "a/b/c", "--create-pr", "--repo-id", REPO],
                     2, "repo id", files))
     out.append(Case("arg-no-input", "arguments", ["extract-readme"], 2, "no input", {}))
+    return out
+
+
+def _papers() -> list[Case]:
+    """extract-paper with hostile paper references, offline (the Hub is not reachable)."""
+    readme = ["--readme", "{d}/README.md", "--repo-id", REPO]
+    links = {
+        "no-link": (card(), [], 1, "links no paper"),
+        "bad-id": (card(), ["--paper", "../../etc/passwd"], 2, "arxiv"),
+        "newline-id": (card(), ["--paper", "2401.00001\nx"], 2, "arxiv"),
+        "long-id": (card(), ["--paper", "1" * 500], 2, "arxiv"),
+        "link-storm": (card(None, "https://arxiv.org/abs/" * 50_000 + "\n" + TABLE), [], 1, ""),
+        "offline": (card(None, "See https://arxiv.org/abs/2401.00001.\n" + TABLE), [], 1, "cannot reach"),
+    }
+    out = [Case(f"paper-{name}", "papers", ["extract-paper", *readme, *extra], code, text, {"README.md": body})
+           for name, (body, extra, code, text) in links.items()]
+    for cmd in ("show", "get-prs", "validate", "inspect-tables", "extract-readme", "extract-paper"):
+        out.append(Case(f"hub-offline-{cmd}", "no network", [cmd, "--repo-id", REPO], 1, "cannot reach the Hub"))
     return out
 
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..download import read_body
 from ..errors import SourceError, UsageError
-from ..hub import retry_budget
+from ..hub import retry_budget, transport_errors
 from ..scores import Provenance, Score
 
 if TYPE_CHECKING:
@@ -115,6 +115,9 @@ def fetch_paper_text(arxiv_id: str, api: Any = None, arxiv_base: str | None = No
     except HfHubHTTPError as exc:
         status = exc.response.status_code if exc.response is not None else "no response"
         warnings.append(f"no paper text on the Hub for {pid} (HTTP {status}); reading the arXiv PDF")
+    except transport_errors() as exc:
+        raise SourceError(f"cannot reach the Hub to read paper {pid} ({type(exc).__name__})",
+                          "check the network and HF_ENDPOINT (and that HF_HUB_OFFLINE is not set)") from None
     pages = pdf_pages(_download_pdf(pid, arxiv_base))
     return PaperText(pid, title, "\n\f".join(pages), "pdf", pages, warnings)
 
