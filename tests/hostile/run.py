@@ -36,8 +36,22 @@ def _environ(values: dict[str, str]) -> Iterator[None]:
                 os.environ[k] = v
 
 
+@contextlib.contextmanager
+def _offline() -> Iterator[None]:
+    """The Hub client in offline mode for one case. huggingface_hub reads HF_HUB_OFFLINE once, at import: it is
+    imported here first (with the session's setting) and its constant switched for the case only."""
+    from huggingface_hub import constants
+
+    saved = constants.HF_HUB_OFFLINE
+    constants.HF_HUB_OFFLINE = True
+    try:
+        yield
+    finally:
+        constants.HF_HUB_OFFLINE = saved
+
+
 def run_case(case: Case, root: Path, cache: Path) -> Outcome:
-    """Materialise the case under ``root`` and run it; ``cache`` is the command's cache folder."""
+    """Materialise the case under ``root`` and run it, offline; ``cache`` is the command's cache folder."""
     from evalmgr.cli import main
 
     root.mkdir(parents=True, exist_ok=True)
@@ -50,6 +64,7 @@ def run_case(case: Case, root: Path, cache: Path) -> Outcome:
     with contextlib.ExitStack() as stack:
         if case.kind == "AA server":
             env["AA_API_BASE"] = stack.enter_context(serving(case.server)) if case.server else "http://127.0.0.1:9"
+        stack.enter_context(_offline())
         stack.enter_context(_environ(env))
         stack.enter_context(contextlib.redirect_stdout(out))
         stack.enter_context(contextlib.redirect_stderr(err))
