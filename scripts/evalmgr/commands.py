@@ -18,7 +18,6 @@ from .publish import Change, Outcome, make_plan, publish_hub, publish_local, rea
 from .scores import Provenance, Score
 
 
-
 @dataclass
 class Collected:
     """Scores a command collected, before preview or publishing."""

@@ -285,7 +285,7 @@ class Hub:
 
         With ``max_age`` (seconds) the answer may come from the on-disk cache: for slow-changing
         files such as a benchmark's ``eval.yaml``; only an answer ``accept`` approves (one that parses)
-        is cached. A file larger than a model card may be is refused, not read.
+        is cached. A file larger than MAX_FILE_BYTES is refused, not read.
         """
         from huggingface_hub.errors import EntryNotFoundError
 
