@@ -214,3 +214,16 @@ def test_an_eval_yaml_that_does_not_parse_is_not_cached(hub, hf_env: dict[str, s
     run = run_cli("validate", "--repo-id", "acme/m2", env=env)
     assert run.code == 0, run.out + run.err
     assert len(list((tmp_path / "cache").rglob("*.json"))) == 1
+
+
+def test_a_card_on_the_hub_that_is_not_utf8_is_refused_not_rewritten(hub, hf_env: dict[str, str]) -> None:
+    from cli_support import run_cli
+
+    hub.add_user("alice", token="hf_alice")
+    latin1 = (card("license: mit\n") + "Caf\xe9\n").encode("latin-1")
+    hub.add_model("alice/Lumen-8B-Instruct", {"README.md": latin1})
+    run = run_cli("extract-readme", "--repo-id", "alice/Lumen-8B-Instruct", "--format", "model-index",
+                  "--create-pr", env={**hf_env, "HF_TOKEN": "hf_alice"})
+    assert run.code == 1 and "not valid UTF-8" in run.err and "Traceback" not in run.err
+    assert hub.pull_requests("alice/Lumen-8B-Instruct") == []
+    assert hub.files("alice/Lumen-8B-Instruct")["README.md"] == latin1

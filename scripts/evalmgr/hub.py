@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
-from .errors import AuthError, HubError, RepoNotFoundError
+from .errors import AuthError, HubError, InputError, RepoNotFoundError
 
 if TYPE_CHECKING:
     from huggingface_hub import HfApi
@@ -249,11 +249,11 @@ class Hub:
         info = self.call(f"reading {repo_id}@{revision}", self.api.model_info, repo_id, revision=revision)
         sha = getattr(info, "sha", None)
         pinned = sha or revision
-        readme = self.read_text(repo_id, README, pinned)
+        readme = self.read_text(repo_id, README, pinned, strict=True)  # the files a change is merged into
         state = RepoState(repo_id=repo_id, revision=revision, sha=sha, readme=readme)
         for path, blob in self.list_eval_files(repo_id, pinned).items():
             state.blob_ids[path] = blob
-            text = self.read_text(repo_id, path, pinned)
+            text = self.read_text(repo_id, path, pinned, strict=True)
             if text is not None:
                 state.eval_files[path] = text
         return state
@@ -280,12 +280,14 @@ class Hub:
         }
 
     def read_text(self, repo_id: str, path: str, revision: str, repo_type: str = "model",
-                  max_age: float | None = None, accept: Callable[[str | None], bool] | None = None) -> str | None:
+                  max_age: float | None = None, accept: Callable[[str | None], bool] | None = None,
+                  strict: bool = False) -> str | None:
         """A file's text at ``revision``, or None when the file does not exist.
 
         With ``max_age`` (seconds) the answer may come from the on-disk cache: for slow-changing
         files such as a benchmark's ``eval.yaml``; only an answer ``accept`` approves (one that parses)
-        is cached. A file larger than MAX_FILE_BYTES is refused, not read.
+        is cached. A file larger than MAX_FILE_BYTES is refused, not read. ``strict``: a file that is not
+        UTF-8 is an error (a file we may write back), else its bad bytes read as U+FFFD (a file only shown).
         """
         from huggingface_hub.errors import EntryNotFoundError
 
@@ -310,7 +312,12 @@ class Hub:
                 raise HubError(f"{path} of {repo_id}@{revision} is larger than {MAX_FILE_BYTES // 2**20} MB; not read",
                                "a model card or result file of that size is not one this tool reads")
             with open(local, "rb") as fh:
-                return fh.read().decode("utf-8", errors="replace")
+                data = fh.read()
+            try:
+                return data.decode("utf-8", errors="strict" if strict else "replace")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{path} of {repo_id}@{revision} is not valid UTF-8 text (byte {exc.start})",
+                                 "fix the file's encoding in the repo first; nothing was written") from None
 
         return self.call(f"downloading {path} from {repo_id}@{revision}", download)
 
