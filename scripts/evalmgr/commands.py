@@ -352,7 +352,7 @@ def upload_logs(hub: Hub, repo_id: str, paths: list[Path]) -> str:
     hub.call(f"creating {repo_id}", hub.api.create_repo, repo_id, repo_type="dataset", exist_ok=True)
     ops = [CommitOperationAdd(path_in_repo=f"{folder}/{f.name}", path_or_fileobj=str(f)) for f in files]
     hub.call(f"uploading logs to {repo_id}", hub.api.create_commit, repo_id, ops, repo_type="dataset",
-             commit_message=f"Add evaluation logs ({len(files)} files)")
+             commit_message=f"Add evaluation logs ({len(files)} files)", bounded=False)  # may be large
     return f"{hub.repo_url(repo_id, 'dataset')}/tree/main/{folder}"
 
 

@@ -130,8 +130,13 @@ class Hub:
         prefix = "" if repo_type == "model" else f"{repo_type}s/"
         return f"{self.endpoint}/{prefix}{repo_id}"
 
-    def call(self, what: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run one client call; retry 429/5xx honouring Retry-After within the retry budget."""
+    def call(self, what: str, fn: Callable[..., T], *args: Any, bounded: bool = True, **kwargs: Any) -> T:
+        """Run one client call; retry 429/5xx honouring Retry-After within the retry budget.
+
+        Each attempt also has an overall deadline (``$EVALMGR_CALL_DEADLINE``, default 300 s): the client's
+        timeouts are per read, so a server that trickles bytes would otherwise hold the command forever.
+        ``bounded=False`` is for the calls that legitimately last (following a job's logs, uploading logs).
+        """
         from huggingface_hub.errors import HfHubHTTPError
 
         deadline = time.monotonic() + retry_budget()
@@ -139,7 +144,7 @@ class Hub:
         while True:
             self._gate.wait()
             try:
-                return fn(*args, **kwargs)
+                return _within_deadline(what, fn, args, kwargs) if bounded else fn(*args, **kwargs)
             except HfHubHTTPError as exc:
                 status = exc.response.status_code if exc.response is not None else None
                 if status == 429 or (status is not None and status >= 500):
@@ -407,6 +412,34 @@ class Hub:
         with self._lock:
             self._states = {k: v for k, v in self._states.items() if k[0] != repo_id}
             self._prs.pop(repo_id, None)
+
+
+def call_deadline() -> float:
+    return float(os.environ.get("EVALMGR_CALL_DEADLINE", "300"))
+
+
+def _within_deadline(what: str, fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
+    """``fn(*args, **kwargs)`` in a worker thread; HubError when it has not returned by the call deadline.
+
+    The worker is a daemon: a call that never returns is abandoned, and the process still exits.
+    """
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["value"] = fn(*args, **kwargs)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread as it is
+            box["error"] = exc
+
+    worker = threading.Thread(target=work, name="evalmgr-hub-call", daemon=True)
+    worker.start()
+    worker.join(call_deadline())
+    if worker.is_alive():
+        raise HubError(f"{what}: the Hub did not answer within {call_deadline():g} s",
+                       "the server is slow or stalled; try again later (EVALMGR_CALL_DEADLINE sets the limit)")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
 
 
 @functools.cache
