@@ -32,6 +32,8 @@ def test_hostile_case(case, tmp_path: Path) -> None:
         assert "hint: " in result.err, result.err[-2000:]
     if result.code == 2:
         assert "error:" in result.err
+    if case.kind == "mapping" and "map.json" in case.files:  # the error names the user's file
+        assert "map.json" in result.err.split("hint:")[0], result.err
     if "AA_API_KEY" in case.env:
         assert case.env["AA_API_KEY"] not in said
         cached = [p.read_text() for p in (tmp_path / "cache").rglob("*.json")]

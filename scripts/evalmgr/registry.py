@@ -51,6 +51,7 @@ class Benchmark:
     hub_benchmark: bool = False  # documented as a Hub benchmark dataset (has eval.yaml)
     versioned: bool = False  # trailing versions / date windows ("v5", "24.08-25.05") go into notes
     evidence: str | None = None
+    source: str = ""  # the mapping file that defines (or last changed) it, for errors
 
     @property
     def publishable(self) -> bool:
@@ -495,6 +496,7 @@ def _benchmark(key: str, spec: Any, default_source: str) -> Benchmark:
         higher_is_better=bool(spec.get("higher_is_better", True)), standard_shots=shots,
         metric=str(spec.get("metric", "accuracy")), hub_benchmark=bool(spec.get("hub_benchmark", False)),
         versioned=bool(spec.get("versioned", False)), evidence=spec.get("evidence"),
+        source=str(spec.get("__source__", default_source)),
     )
 
 
@@ -536,8 +538,10 @@ def _alias_index(benchmarks: Mapping[str, Benchmark]) -> dict[str, str]:
         for alias in (key, *bench.aliases):
             n = _norm(alias)
             if index.get(n, key) != key:
+                other = benchmarks[index[n]]
+                files = " and ".join(dict.fromkeys(f for f in (other.source, bench.source) if f))
                 raise InputError(
-                    f"label {alias!r} is claimed by benchmarks {index[n]!r} and {key!r}",
+                    f"{files}: label {alias!r} is claimed by benchmarks {index[n]!r} and {key!r}",
                     "remove the alias from one of them in your mapping file",
                 )
             index[n] = key
