@@ -253,3 +253,19 @@ def test_a_hub_that_trickles_bytes_meets_the_call_deadline(tmp_path: Path, hf_en
         run = run_cli("show", "--repo-id", "acme/m", env={**hf_env, "HF_ENDPOINT": endpoint,
                                                           "EVALMGR_CALL_DEADLINE": "2"})
     assert run.code == 1 and "did not answer within 2 s" in run.err and "Traceback" not in run.err
+
+
+def test_hostile_pull_requests_are_reported_not_fatal(hub, hf_env: dict[str, str]) -> None:
+    """A stranger's open PR with an alias bomb, deep nesting and a latin-1 card: listed as unreadable."""
+    from cli_support import run_cli
+
+    hub.add_model("acme/m", {"README.md": card()})
+    hub.add_pull_request("acme/m", "bomb", "mallory", {".eval_results/x.yaml": alias_bomb(),
+                                                        ".eval_results/y.yaml": "- " * 5000 + "x\n",
+                                                        "README.md": (card(alias_bomb()) + "\xe9").encode("latin-1")})
+    prs = run_cli("get-prs", "--repo-id", "acme/m", "--format", "json", env=hf_env)
+    assert prs.code == 0, prs.err
+    (pr,) = prs.json()["pull_requests"]
+    assert pr["benchmarks"] == [".eval_results/x.yaml (unreadable)", ".eval_results/y.yaml (unreadable)"]
+    show = run_cli("show", "--repo-id", "acme/m", env=hf_env)
+    assert show.code == 0 and "Traceback" not in show.err and "x.yaml (PR #1)" in show.err
