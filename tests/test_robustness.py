@@ -29,7 +29,13 @@ from hostile.generate import TABLE, alias_bomb, card, deep_json, zip_bomb, zstd_
 def test_yaml_alias_bomb_is_refused_but_a_few_aliases_are_fine() -> None:
     with pytest.raises(ParseError, match="expands to more than"):
         yaml_load(alias_bomb())
-    assert yaml_load("a: &x [1, 2]\nb: *x\n") == {"a": [1, 2], "b": [1, 2]}
+    assert yaml_load("a: &x [1, 2]\nb: *x\nc: [*x, *x]\n") == {"a": [1, 2], "b": [1, 2], "c": [[1, 2], [1, 2]]}
+
+
+@pytest.mark.parametrize("text", ["a: &a [1, *a]", "a: &a {x: *a}", "a: &a [&b [*a]]"])
+def test_yaml_that_contains_itself_is_refused(text: str) -> None:
+    with pytest.raises(ParseError, match="contains it"):
+        yaml_load(text)
 
 
 @pytest.mark.parametrize("text", ["x: " + "[" * 5000 + "]" * 5000, "".join("  " * i + f"k{i}:\n" for i in range(400))])

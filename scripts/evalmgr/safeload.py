@@ -103,27 +103,39 @@ def yaml_load(text: str) -> Any:
 
 
 def _check_expanded_size(root: Any) -> None:
-    """Refuse a node graph whose alias expansion exceeds MAX_NODES (counted once per node, not per path)."""
+    """Refuse a node graph whose alias expansion exceeds MAX_NODES (counted once per node, not per path),
+    or that contains itself (``&a [*a]``: infinite when expanded)."""
     from yaml.nodes import CollectionNode, MappingNode
 
     sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()  # collections whose children are still being counted
     stack: list[tuple[Any, bool]] = [(root, False)]
     while stack:
         node, children_done = stack.pop()
-        if id(node) in sizes:
-            continue
         if not isinstance(node, CollectionNode):
             sizes[id(node)] = 1
             continue
         kids = [x for pair in node.value for x in pair] if isinstance(node, MappingNode) else list(node.value)
         if children_done:
-            sizes[id(node)] = 1 + sum(sizes.get(id(k), 1) for k in kids)
+            open_nodes.discard(id(node))
+            sizes[id(node)] = 1 + sum(sizes[id(k)] for k in kids)
             if sizes[id(node)] > MAX_NODES:
                 raise ParseError(f"expands to more than {MAX_NODES} values (repeated aliases)",
                                  node.start_mark.line + 1)
             continue
+        if id(node) in sizes:
+            continue
+        if id(node) in open_nodes:
+            raise ParseError("an alias refers to a collection that contains it (infinite when expanded)",
+                             node.start_mark.line + 1)
+        open_nodes.add(id(node))
         stack.append((node, True))
-        stack.extend((k, False) for k in kids if id(k) not in sizes)
+        for kid in kids:
+            if id(kid) in open_nodes:
+                raise ParseError("an alias refers to a collection that contains it (infinite when expanded)",
+                                 kid.start_mark.line + 1)
+            if id(kid) not in sizes:
+                stack.append((kid, False))
 
 
 def yaml_error(exc: Exception, first_line: int = 1) -> tuple[int | None, str]:

@@ -201,6 +201,7 @@ def _card_front_matter() -> list[Case]:
     specs: list[tuple[str, str, dict[str, tuple[int, str]]]] = [
         ("alias-bomb", alias_bomb(), bad_yaml),
         ("alias-bomb-in-index", alias_bomb() + model_index(), bad_yaml),
+        ("alias-recursive", "a: &a [1, *a]\n", bad_yaml),
         ("deep-flow", deep_yaml(5000), bad_yaml),
         ("deep-block", "".join("  " * i + f"k{i}:\n" for i in range(400)), bad_yaml),
         ("int-5000-digits", "x: " + "9" * 5000 + "\n", bad_yaml),
@@ -308,6 +309,7 @@ def _eval_results() -> list[Case]:
     """Hostile ``.eval_results`` files, through validate, show and the writer (which must not touch them)."""
     specs: list[tuple[str, Any, str]] = [
         ("alias-bomb", alias_bomb(), "not valid YAML"),
+        ("alias-recursive", "- &a [1, *a]\n", "not valid YAML"),
         ("deep", deep_yaml(5000), "not valid YAML"),
         ("deep-block", "".join("  " * i + "- \n" for i in range(300)), "not valid YAML"),
         ("int-400", entry("9" * 400), "not valid YAML"),
