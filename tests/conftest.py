@@ -11,7 +11,8 @@ Fixtures:
   (``official_support``; seed the rest, then assert on
   ``hub.files(...)``, ``hub.pull_requests(...)``, ``hub.requests``, ``hub.jobs``). The test fails at teardown
   if the emulator itself crashed (``hub.server_errors``).
-- ``hf_home`` (autouse): a fresh, empty ``HF_HOME`` for every test, with ``HF_TOKEN`` unset; the client's
+- the whole session runs with its own ``HOME`` and ``XDG_CACHE_HOME`` (``SANDBOX``), set before any test.
+- ``hf_home`` (autouse): a fresh, empty ``HF_HOME`` and cache folder for every test, with ``HF_TOKEN`` unset; the client's
   already-imported path constants (cache, token file) are pointed at it. Write ``hf_home / "token"`` to
   simulate a cached ``hf auth login``.
 - ``hf_env``: an environment dict for CLI subprocesses: HF_ENDPOINT (the emulator), this test's HF_HOME,
@@ -22,7 +23,9 @@ Fixtures:
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,6 +50,24 @@ _TOKEN_ENV = (
 
 if "huggingface_hub" in sys.modules:
     raise RuntimeError("huggingface_hub was imported before tests/conftest.py set HF_ENDPOINT: import it lazily")
+
+# Hermetic: the suite gets a HOME and a cache folder of its own, so it never reads or fills the user's
+# caches (evalmgr's AA and eval.yaml caches, tool caches under ~). Only uv's package cache and the Python
+# installations stay shared (read-mostly, and rebuilding the runner environments would take minutes).
+REAL_HOME = Path.home()
+SANDBOX = Path(tempfile.mkdtemp(prefix="evalmgr-tests-"))
+_KEEP = {
+    "UV_CACHE_DIR": os.environ.get("UV_CACHE_DIR")
+    or os.path.join(os.environ.get("XDG_CACHE_HOME") or REAL_HOME / ".cache", "uv"),
+    "UV_PYTHON_INSTALL_DIR": os.environ.get("UV_PYTHON_INSTALL_DIR")
+    or os.path.join(os.environ.get("XDG_DATA_HOME") or REAL_HOME / ".local" / "share", "uv", "python"),
+    "PYENV_ROOT": os.environ.get("PYENV_ROOT") or str(REAL_HOME / ".pyenv"),
+}
+os.environ.update({k: str(v) for k, v in _KEEP.items() if os.path.isdir(v)})
+os.environ["HOME"] = str(SANDBOX / "home")
+os.environ["XDG_CACHE_HOME"] = str(SANDBOX / "cache")
+os.environ.pop("EVALMGR_CACHE_DIR", None)
+(SANDBOX / "home").mkdir()
 _HUB = HubEmulator().start()
 os.environ["HF_ENDPOINT"] = _HUB.endpoint
 os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
@@ -56,6 +77,7 @@ os.environ["HF_HUB_DISABLE_UPDATE_CHECK"] = "1"
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     _HUB.stop()
+    shutil.rmtree(SANDBOX, ignore_errors=True)
 
 
 @pytest.fixture
@@ -72,7 +94,7 @@ def hf_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     home = tmp_path / "hf_home"
     home.mkdir()
     monkeypatch.setenv("HF_HOME", str(home))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # evalmgr's cache: nothing leaks between tests
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # each test its own evalmgr cache
     for name in _TOKEN_ENV:
         monkeypatch.delenv(name, raising=False)
     constants = getattr(sys.modules.get("huggingface_hub"), "constants", None)

@@ -464,13 +464,20 @@ def test_latency_is_added_per_request_and_requests_run_concurrently(hub: HubEmul
     hub.add_model("acme/x")
     hub.latency = 0.1
     started = time.monotonic()
-    threads = [threading.Thread(target=api().model_info, args=("acme/x",)) for _ in range(8)]
+    api().model_info("acme/x")
+    assert time.monotonic() - started >= 0.1  # a lower bound: a busy machine only makes it longer
+    hub.latency = 0
+    # Four requests meet at a barrier inside the server: served one at a time, the first would wait alone
+    # until the barrier breaks (BrokenBarrierError, then a 501 and a server error).
+    barrier = threading.Barrier(4, timeout=60)
+    hub.before_next("GET", r"^/api/models/acme/x$", lambda _: barrier.wait(), count=4)
+    results: list[str] = []
+    threads = [threading.Thread(target=lambda: results.append(api().model_info("acme/x").id)) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    elapsed = time.monotonic() - started
-    assert 0.1 <= elapsed < 0.5  # 8 requests of 0.1 s overlap instead of taking 0.8 s
+    assert results == ["acme/x"] * 4 and not barrier.broken
 
 
 def test_cached_login_token_file_is_used_and_subprocess_env_reaches_the_emulator(

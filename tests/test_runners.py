@@ -18,7 +18,11 @@ from cli_support import run_cli
 from evalmgr.sources.eval_logs import scores_from_logs
 from runners.uv_runner import cpu_copy, run_script
 
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(shutil.which("uv") is None, reason="uv is not installed")]
+# Each test starts a framework in its own uv environment (torch, transformers, inspect-ai or lighteval imported
+# from scratch): on a loaded 2-core machine that alone can take minutes, so these tests get a longer limit
+# than the suite's 300 s; the models and environments are built once per session and shared.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900),
+              pytest.mark.skipif(shutil.which("uv") is None, reason="uv is not installed")]
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNNERS = Path(__file__).parent / "runners"
@@ -62,14 +66,15 @@ def scripts(work: Path) -> dict[str, Path]:
 
 @pytest.fixture(scope="session")
 def models(work: Path, scripts: dict[str, Path]) -> dict[str, Path]:
-    """Two tiny models (built once per session): one always answers 'ANSWER: A', one 'ANSWER: 12'."""
-    built = {}
-    for name, reply in (("tiny-mc", "ANSWER: A"), ("tiny-math", "ANSWER: 12")):
-        out = work / "models" / name
-        result = run_script(scripts["build"], [str(out), "--reply", reply, "--check"], cwd=work)
-        assert json.loads(ok(result).strip().splitlines()[-1])["generated"] == reply
+    """Two tiny models, built once per session in one process: one always answers 'ANSWER: A', one 'ANSWER: 12'."""
+    wanted = {"tiny-mc": "ANSWER: A", "tiny-math": "ANSWER: 12"}
+    built = {name: work / "models" / name for name in wanted}
+    args = [str(p) for p in built.values()] + [a for reply in wanted.values() for a in ("--reply", reply)]
+    result = run_script(scripts["build"], [*args, "--check"], cwd=work)
+    summaries = [json.loads(line) for line in ok(result).strip().splitlines() if line.startswith("{")]
+    assert [s["generated"] for s in summaries] == list(wanted.values())
+    for out in built.values():
         assert sum(f.stat().st_size for f in out.iterdir()) < 1_000_000
-        built[name] = out
     return built
 
 

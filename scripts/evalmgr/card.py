@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .errors import Conflict, InputError, Problem
-from .results import benchmark_of, check_scale, default_registry, same_value, slug, yaml_error
+from .results import finite_number, benchmark_of, check_scale, default_registry, same_value, slug, value_problem
+from .safeload import ParseError, yaml_load
 from .scores import Provenance, Score
 
 if TYPE_CHECKING:
@@ -51,12 +52,11 @@ class FrontMatter:
 
 def split_front_matter(text: str) -> FrontMatter:
     """Metadata and body; InputError (with the line) for malformed, unclosed or non-mapping front matter."""
-    import yaml
-
     offset = 1 if text.startswith("\ufeff") else 0
     lines = text[offset:].splitlines(keepends=True)
-    while lines and not lines[0].strip() and len(lines) > 1:  # the Hub also skips blank lines before '---'
-        offset += len(lines.pop(0))
+    first = next((i for i, line in enumerate(lines) if line.strip()), max(len(lines) - 1, 0))
+    offset += sum(len(line) for line in lines[:first])  # the Hub also skips blank lines before '---'
+    lines = lines[first:]
     if not lines or not _DELIM.fullmatch(lines[0].rstrip("\r\n")):
         return FrontMatter({}, "", text)
     newline = "\r\n" if lines[0].endswith("\r\n") else "\n"
@@ -71,10 +71,10 @@ def split_front_matter(text: str) -> FrontMatter:
         raise InputError("the README front matter opened by '---' on line 1 never closes",
                          "add a line '---' after the metadata block")
     try:
-        meta = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        line, what = yaml_error(exc, first_line=2)
-        raise InputError(f"README front matter is not valid YAML (line {line}: {what})",
+        meta = yaml_load(raw)
+    except ParseError as exc:
+        where = f"line {exc.line + 1}: " if exc.line else ""
+        raise InputError(f"README front matter is not valid YAML ({where}{exc.message})",
                          "fix the YAML between the '---' lines") from None
     if meta is None:
         meta = {}
@@ -102,8 +102,6 @@ def set_front_matter_key(text: str, key: str, value: Any) -> str:
 
     Falls back to :func:`with_front_matter` when the key's block cannot be delimited safely.
     """
-    import yaml
-
     fm = split_front_matter(text)
     wanted = {**fm.meta, key: value}
     if not fm.present:
@@ -120,8 +118,8 @@ def set_front_matter_key(text: str, key: str, value: Any) -> str:
             end += 1
         new_raw = "".join(lines[:start]) + block + "".join(lines[end:])
     try:
-        ok = yaml.safe_load(new_raw) == wanted
-    except yaml.YAMLError:
+        ok = yaml_load(new_raw) == wanted
+    except ParseError:
         ok = False
     if not ok:
         return with_front_matter(text, wanted)
@@ -191,10 +189,25 @@ def _result_error(result: Any) -> str | None:
             return f"metrics[{k}] needs 'type' and 'value'"
         if isinstance(m["value"], bool) or not isinstance(m["value"], (int, float, str)):
             return f"metrics[{k}].value must be a number (or a string such as '20.0 ± 1.2')"
+        if not isinstance(m["value"], str) and finite_number(m["value"]) is None:
+            return f"metrics[{k}].value {m['value']!r} is not a finite number"
+        wrong = _not_strings(m, ("name", "config", "verifyToken"))
+        if wrong:
+            return f"metrics[{k}].{wrong} must be a string"
     source = result.get("source")
     if source is not None and (not isinstance(source, dict) or not isinstance(source.get("url"), str)):
         return "'source.url' is required when 'source' is present"
+    for where, block, fields in (("task", task, ("name",)), ("dataset", ds, ("config", "split", "revision")),
+                                 ("source", source or {}, ("name",))):
+        wrong = _not_strings(block, fields)
+        if wrong:
+            return f"'{where}.{wrong}' must be a string"
     return None
+
+
+def _not_strings(block: dict[str, Any], fields: tuple[str, ...]) -> str | None:
+    """The first of ``fields`` present in ``block`` with a value that is not a string."""
+    return next((f for f in fields if block.get(f) is not None and not isinstance(block[f], str)), None)
 
 
 def read_model_index(meta: dict[str, Any]) -> list[EvalResult]:
@@ -379,6 +392,9 @@ def validate_model_index(readme_text: str, path: str) -> list[Problem]:
         if any(_same_result(m.result, o.result) and m.result.dataset_config == o.result.dataset_config
                for o in metrics[:n]):
             problems.append(Problem(m.where, f"duplicate result for {m.result.dataset_type} ({m.result.metric_type})"))
-    problems += [Problem(f"{path}: {KEY}", msg, "warning") for msg in check_scale(read_model_index_scores(readme_text))]
+    scores = read_model_index_scores(readme_text)
+    problems += [Problem(m.where, f"{m.result.dataset_type}: {bad}") for m, s in zip(metrics, scores, strict=True)
+                 if not isinstance(s.value, str) and (bad := value_problem(s))]
+    problems += [Problem(f"{path}: {KEY}", msg, "warning") for msg in check_scale(scores)]
     return problems
 

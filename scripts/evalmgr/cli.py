@@ -240,6 +240,32 @@ def _audit(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- main
 
 
+def check_arguments(args: argparse.Namespace) -> None:
+    """Usage errors argparse cannot see: ids that are not Hub ids, values that are not finite, counts below 1."""
+    import math
+
+    from .errors import UsageError
+    from .ids import is_repo_id, is_task_id
+
+    for flag in ("repo_id", "upload_logs_to", "dataset_id"):
+        value = getattr(args, flag, None)
+        if value is not None and not is_repo_id(value):
+            raise UsageError(f"--{flag.replace('_', '-')} {value[:120]!r} is not a Hub repo id",
+                             "write it as owner/name (letters, digits, '-', '_', '.'), e.g. example-org/Lumen-8B")
+    task_id = getattr(args, "task_id", None)
+    if task_id is not None and not is_task_id(task_id):
+        raise UsageError(f"--task-id {task_id[:120]!r} is not a task id",
+                         "use the id from the benchmark's eval.yaml: letters, digits, '_', '-', '.', ':'")
+    value = getattr(args, "value", None)
+    if value is not None and not math.isfinite(value):
+        raise UsageError(f"--value {value} is not a finite number", "give the score as a number, e.g. --value 36.4")
+    for flag, low in (("table", 1), ("pr", 1), ("model_column_index", 0)):
+        number = getattr(args, flag, None)
+        if number is not None and not low <= number < 10_000:
+            raise UsageError(f"--{flag.replace('_', '-')} {str(number)[:20]} is out of range",
+                             "use the numbers inspect-tables prints" if flag != "pr" else "give the PR's number")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -253,6 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     from .hub import transport_errors, unreachable
 
     try:
+        check_arguments(args)
         return args.func(args)
     except EvalManagerError as exc:
         return print_error(exc, getattr(args, "format", "text"))

@@ -17,8 +17,6 @@ from .hub import README, Hub, RepoState
 from .publish import Change, Outcome, Refusal, preview, publish_hub, publish_local, read_local_state
 from .scores import Provenance, Score
 
-MAX_CARD_BYTES = 20 * 1024 * 1024
-
 
 @dataclass
 class Collected:
@@ -37,20 +35,10 @@ class Collected:
 
 
 def read_card_file(path: str | Path) -> str:
-    """A README as text; a clear error for a missing, huge or binary file."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"no such file: {p}", "give the path of a model card (README.md)")
-    size = p.stat().st_size
-    if size > MAX_CARD_BYTES:
-        raise InputError(f"{p} is {size // 1024 // 1024} MB: too large for a model card")
-    data = p.read_bytes()
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{p} is not a text file (binary data)", "give the model card's README.md")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{p} is not valid UTF-8 text (byte {exc.start})", "save the card as UTF-8") from None
+    """A README as text; a clear error for a missing, huge, binary or non-UTF-8 file."""
+    from .files import read_text_file
+
+    return read_text_file(path, "model card (README.md)")
 
 
 def hub_for(args: argparse.Namespace) -> Hub:
@@ -66,8 +54,6 @@ def repo_state(args: argparse.Namespace) -> RepoState:
         return RepoState(args.repo_id, "local", None, read_card_file(args.readme))
     if args.repo_dir:
         state = read_local_state(args.repo_dir)
-        if state.readme is not None:
-            state.readme = read_card_file(Path(args.repo_dir) / README)
         state.repo_id = args.repo_id
         return state
     if args.repo_id:
@@ -132,6 +118,7 @@ def inspect_tables(args: argparse.Namespace) -> list[Any]:
     from .launcher import launcher
 
     _, text = card_text(args)
+    registry(args)  # a --mapping file that cannot be read is an error here too, not silently ignored
     tables = describe_tables(text, args.repo_id, model_name=args.model_name_override)
     source = ["--readme", args.readme] if args.readme else ["--repo-dir", args.repo_dir] if args.repo_dir else []
     for t in tables:  # the next commands: same launcher as this one, reading the same input
@@ -298,6 +285,9 @@ def _given_value(args: argparse.Namespace, reg: Any, match: Any) -> Collected:
         bench = match.benchmark
         if args.task_id and bench.dataset_id:  # "GPQA --task-id main" names the Main set, not Diamond's id
             bench = reg.lookup(bench.dataset_id, args.task_id) or bench
+        if bench.scale == "percent" and args.value < 0:
+            raise UsageError(f"--value {args.value:g} is negative: {bench.name} is a percentage",
+                             "give the score on the 0-100 scale")
         score.benchmark = bench.name
         score.benchmark_key = bench.key
         score.dataset_id = bench.dataset_id
@@ -328,6 +318,10 @@ def import_aa(args: argparse.Namespace, only: list[str] | None = None) -> Collec
     resolve_task_ids(args, reg, report.scores)
     wanted = only or getattr(args, "benchmark", None)
     scores = [s for s in report.scores if not wanted or _is_benchmark(reg, s, wanted)]
+    if not report.scores:
+        raise ScoreNotFoundError(f"Artificial Analysis has no score to import for {model.creator_slug}/{model.slug}"
+                                 + "".join(f"; {w}" for w in report.warnings),
+                                 "check the model on https://artificialanalysis.ai, or give --value with its source")
     return Collected(args.repo_id, scores, list(report.warnings),
                      extra={"aa_model": getattr(model, "slug", None), "indexes": dict(report.informational)})
 
@@ -423,7 +417,7 @@ def upload_logs(hub: Hub, repo_id: str, paths: list[Path]) -> tuple[str, dict[st
     hub.call(f"creating {repo_id}", hub.api.create_repo, repo_id, repo_type="dataset", exist_ok=True)
     ops = [CommitOperationAdd(path_in_repo=f"{folder}/{f.name}", path_or_fileobj=str(f)) for f in files]
     info = hub.call(f"uploading logs to {repo_id}", hub.api.create_commit, repo_id, ops, repo_type="dataset",
-                    commit_message=f"Add evaluation logs ({len(files)} files)")
+                    commit_message=f"Add evaluation logs ({len(files)} files)", bounded=False)  # may be large
     base = hub.repo_url(repo_id, "dataset")
     oid = getattr(info, "oid", None)
     return log_file_url(base, None, folder, ""), {f.name: log_file_url(base, oid, folder, f.name) for f in files}
@@ -443,10 +437,17 @@ def finish(args: argparse.Namespace, collected: Collected) -> int:
 def publish_or_preview(args: argparse.Namespace, collected: Collected) -> tuple[Change, Outcome]:
     """The change the collected scores make, and what previewing or publishing it did (one verdict for both)."""
     from .crosscheck import review
+    from .results import value_problem
 
     review(args, collected)
     fmt = "model-index" if args.format == "model-index" else "eval-results"
     reg = registry(args)
+    bad = {id(s): problem for s in collected.scores if (problem := value_problem(s, reg))}
+    collected.refused += [f"{s.benchmark}: {bad[id(s)]}; not published" for s in collected.scores if id(s) in bad]
+    if bad and len(bad) == len(collected.scores):
+        raise ScoreNotFoundError("no score can be published: " + "; ".join(collected.refused),
+                                 "check the source: a score must be a finite number, a percentage not negative")
+    collected.scores = [s for s in collected.scores if id(s) not in bad]
     scores = _accepted_sources(reg, collected)
     registered = [s for s in scores if s.dataset_id and s.task_id]
     unregistered = [s for s in scores if not (s.dataset_id and s.task_id)]
@@ -600,6 +601,7 @@ def _source_dict(entry: Any) -> dict[str, Any] | None:
 
 def validate(args: argparse.Namespace) -> list[Any]:
     from .card import validate_model_index
+    from .files import read_text_file
     from .results import validate_eval_results
 
     reg = registry(args)
@@ -608,9 +610,7 @@ def validate(args: argparse.Namespace) -> list[Any]:
         problems: list[Any] = []
         for raw in args.paths:
             p = Path(raw)
-            if not p.is_file():
-                raise InputError(f"no such file: {p}")
-            text = p.read_text(encoding="utf-8", errors="replace")
+            text = read_text_file(p, "result file or README.md")
             if p.name.lower() == "readme.md":
                 problems += validate_model_index(text, str(p))
             else:

@@ -10,11 +10,12 @@ class EvalManagerError(Exception):
     """Base class: a failure the user can act on. Exit code 1 unless a subclass says otherwise."""
 
     exit_code = 1
+    default_hint: str | None = None  # what to do when the raiser gave no more specific hint
 
     def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(message)
         self.message = message
-        self.hint = hint
+        self.hint = hint or self.default_hint
 
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message}\n  hint: {self.hint}"
@@ -28,6 +29,8 @@ class UsageError(EvalManagerError):
 
 class InputError(EvalManagerError):
     """A local input (README, YAML, log file) cannot be read or parsed."""
+
+    default_hint = "check the file named above; nothing was written"
 
 
 @dataclass
@@ -53,6 +56,8 @@ class ModelNotFoundError(EvalManagerError):
             hint = "select one of these explicitly:\n" + "\n".join(
                 f"    {c.flags:<45} # {c.label!r} (table {c.table})" for c in self.candidates
             )
+        elif hint is None:
+            hint = "run inspect-tables to see the card's tables, then pass --table / --model-column-index"
         super().__init__(message, hint)
 
 
@@ -113,6 +118,8 @@ class ConflictError(EvalManagerError):
 class HubError(EvalManagerError):
     """A Hub request failed (network, server); never read as 'nothing there'."""
 
+    default_hint = "check the network and HF_ENDPOINT, then run again"
+
 
 class AuthError(HubError):
     """Missing, invalid, read-only or insufficient token, or a gated repo without access."""
@@ -124,3 +131,5 @@ class RepoNotFoundError(HubError):
 
 class SourceError(EvalManagerError):
     """An external score source (Artificial Analysis, a paper, a log) failed or was unusable."""
+
+    default_hint = "check the source named above, or give the score with --value and its --source-url"

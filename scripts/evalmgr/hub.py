@@ -8,6 +8,7 @@ token is never part of any message.
 from __future__ import annotations
 
 import email.utils
+import functools
 import os
 import random
 import threading
@@ -24,6 +25,7 @@ T = TypeVar("T")
 
 EVAL_DIR = ".eval_results"
 README = "README.md"
+MAX_FILE_BYTES = 20 * 1024 * 1024  # the largest README or result file read from the Hub
 
 
 @dataclass
@@ -65,7 +67,7 @@ class CommitResult:
     oid: str | None
 
 
-def _retry_budget() -> float:
+def retry_budget() -> float:
     return float(os.environ.get("EVALMGR_RETRY_BUDGET", "60"))
 
 
@@ -128,16 +130,21 @@ class Hub:
         prefix = "" if repo_type == "model" else f"{repo_type}s/"
         return f"{self.endpoint}/{prefix}{repo_id}"
 
-    def call(self, what: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run one client call; retry 429/5xx honouring Retry-After within the retry budget."""
+    def call(self, what: str, fn: Callable[..., T], *args: Any, bounded: bool = True, **kwargs: Any) -> T:
+        """Run one client call; retry 429/5xx honouring Retry-After within the retry budget.
+
+        Each attempt also has an overall deadline (``$EVALMGR_CALL_DEADLINE``, default 300 s): the client's
+        timeouts are per read, so a server that trickles bytes would otherwise hold the command forever.
+        ``bounded=False`` is for the calls that legitimately last (following a job's logs, uploading logs).
+        """
         from huggingface_hub.errors import HfHubHTTPError, HFValidationError
 
-        deadline = time.monotonic() + _retry_budget()
+        deadline = time.monotonic() + retry_budget()
         delay = 1.0
         while True:
             self._gate.wait()
             try:
-                return fn(*args, **kwargs)
+                return _within_deadline(what, fn, args, kwargs) if bounded else fn(*args, **kwargs)
             except HFValidationError:
                 raise InputError(f"{_one_line(what)}: not a valid Hub repo id",
                                  "a repo id is ORG/NAME: letters, digits, '-', '_' and '.', at most 96 characters") from None
@@ -247,11 +254,11 @@ class Hub:
         info = self.call(f"reading {repo_id}@{revision}", self.api.model_info, repo_id, revision=revision)
         sha = getattr(info, "sha", None)
         pinned = sha or revision
-        readme = self.read_text(repo_id, README, pinned)
+        readme = self.read_text(repo_id, README, pinned, strict=True)  # the files a change is merged into
         state = RepoState(repo_id=repo_id, revision=revision, sha=sha, readme=readme)
         for path, blob in self.list_eval_files(repo_id, pinned).items():
             state.blob_ids[path] = blob
-            text = self.read_text(repo_id, path, pinned)
+            text = self.read_text(repo_id, path, pinned, strict=True)
             if text is not None:
                 state.eval_files[path] = text
         return state
@@ -278,11 +285,14 @@ class Hub:
         }
 
     def read_text(self, repo_id: str, path: str, revision: str, repo_type: str = "model",
-                  max_age: float | None = None) -> str | None:
+                  max_age: float | None = None, accept: Callable[[str | None], bool] | None = None,
+                  strict: bool = False) -> str | None:
         """A file's text at ``revision``, or None when the file does not exist.
 
         With ``max_age`` (seconds) the answer may come from the on-disk cache: for slow-changing
-        files such as a benchmark's ``eval.yaml``.
+        files such as a benchmark's ``eval.yaml``; only an answer ``accept`` approves (one that parses)
+        is cached. A file larger than MAX_FILE_BYTES is refused, not read. ``strict``: a file that is not
+        UTF-8 is an error (a file we may write back), else its bad bytes read as U+FFFD (a file only shown).
         """
         from huggingface_hub.errors import EntryNotFoundError
 
@@ -291,10 +301,11 @@ class Hub:
 
             key = f"{self.endpoint}/{repo_type}/{repo_id}@{revision}/{path}"
             cached = read_cached(cache_file("hub", key), max_age)
-            if cached is not None:
-                return cached.get("text")
+            if isinstance(cached, dict) and isinstance(cached.get("text"), (str, type(None))):
+                return cached["text"]
             text = self.read_text(repo_id, path, revision, repo_type)
-            write_cached(cache_file("hub", key), key, {"text": text})
+            if accept is None or accept(text):
+                write_cached(cache_file("hub", key), key, {"text": text})
             return text
 
         def download() -> str | None:
@@ -302,8 +313,16 @@ class Hub:
                 local = self.api.hf_hub_download(repo_id, path, revision=revision, repo_type=repo_type)
             except EntryNotFoundError:
                 return None
+            if os.path.getsize(local) > MAX_FILE_BYTES:
+                raise HubError(f"{path} of {repo_id}@{revision} is larger than {MAX_FILE_BYTES // 2**20} MB; not read",
+                               "a model card or result file of that size is not one this tool reads")
             with open(local, "rb") as fh:
-                return fh.read().decode("utf-8", errors="replace")
+                data = fh.read()
+            try:
+                return data.decode("utf-8", errors="strict" if strict else "replace")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{path} of {repo_id}@{revision} is not valid UTF-8 text (byte {exc.start})",
+                                 "fix the file's encoding in the repo first; nothing was written") from None
 
         return self.call(f"downloading {path} from {repo_id}@{revision}", download)
 
@@ -395,6 +414,54 @@ class Hub:
             self._prs.pop(repo_id, None)
 
 
+def call_deadline() -> float:
+    return float(os.environ.get("EVALMGR_CALL_DEADLINE", "300"))
+
+
+def _within_deadline(what: str, fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
+    """``fn(*args, **kwargs)`` in a worker thread; HubError when it has not returned by the call deadline.
+
+    The worker is a daemon: a call that never returns is abandoned, and the process still exits.
+    """
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["value"] = fn(*args, **kwargs)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread as it is
+            box["error"] = exc
+
+    worker = threading.Thread(target=work, name="evalmgr-hub-call", daemon=True)
+    worker.start()
+    worker.join(call_deadline())
+    if worker.is_alive():
+        raise HubError(f"{what}: the Hub did not answer within {call_deadline():g} s",
+                       "the server is slow or stalled; try again later (EVALMGR_CALL_DEADLINE sets the limit)")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+@functools.cache
+def transport_errors() -> tuple[type[BaseException], ...]:
+    """What the client raises when no HTTP answer came back (no network, DNS, proxy, timeout, offline mode):
+    huggingface_hub's HTTP library (httpx, released as httpx2) and the builtin socket errors."""
+    import importlib
+
+    from huggingface_hub.errors import OfflineModeIsEnabled
+
+    found: list[type[BaseException]] = [OfflineModeIsEnabled, ConnectionError, TimeoutError]
+    for name in ("httpx2", "httpx", "requests"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        error = getattr(module, "TransportError", None) or getattr(module, "ConnectionError", None)
+        if isinstance(error, type):
+            found.append(error)
+    return tuple(found)
+
+
 class StaleParentError(HubError):
     """The branch moved between our read and our write (412/409): re-read and re-check."""
 
@@ -408,15 +475,6 @@ def _model_index(readme: str | None) -> Any:
         return split_front_matter(readme or "").meta.get("model-index")
     except EvalManagerError:
         return None
-
-
-def transport_errors() -> tuple[type[BaseException], ...]:
-    """What the client raises when no HTTP answer came back (no network, DNS, proxy, timeout, offline mode)."""
-    try:
-        from httpx2 import TransportError  # the HTTP library of huggingface_hub 2.x
-    except ImportError:  # pragma: no cover - another client build: its errors derive from these
-        return (ConnectionError, TimeoutError)
-    return (TransportError, ConnectionError, TimeoutError)
 
 
 def unreachable(exc: BaseException, what: str, endpoint: str | None = None) -> HubError:

@@ -439,7 +439,7 @@ def stream_logs(hub: Hub, job_id: str, namespace: str, emit: Callable[[str], Non
                 emit(line)
                 shown += 1
 
-    hub.call(f"following the logs of job {job_id}", follow)
+    hub.call(f"following the logs of job {job_id}", follow, bounded=False)  # as long as the job runs
 
 
 def wait_for_end(hub: Hub, job_id: str, namespace: str, poll: float = 0.5) -> Any:

@@ -16,7 +16,7 @@ from typing import Any
 
 from . import __version__
 from .errors import Conflict, ConflictError, EvalManagerError, HubError, Problem, UsageError, ValidationError
-from .files import write_text_atomic
+from .files import read_text_file, write_files_atomic
 from .hub import EVAL_DIR, README, Hub, PullRequest, RepoState, StaleParentError
 from .scores import Score
 
@@ -98,7 +98,9 @@ def make_plan(state: RepoState, change: Change) -> Plan:
             replace_conflicts=change.force,
         )
         files = {README: mi.new_text} if mi.new_text is not None else {}
-        return Plan(files, list(mi.added), list(mi.already_present), list(mi.conflicts), list(mi.problems))
+        # A model-index with malformed entries is not written into: its own problems come first.
+        blocked = list(mi.added) if any(p.severity == "error" for p in mi.problems) else []
+        return Plan(files, list(mi.added), list(mi.already_present), list(mi.conflicts), list(mi.problems), blocked)
     from .results import plan_eval_results
 
     rp = plan_eval_results(state.eval_files, change.scores, filename=change.filename, registry=change.registry,
@@ -209,33 +211,30 @@ def preview(state: RepoState, change: Change, where: str, hub: Hub | None = None
 
 
 def read_local_state(repo_dir: str | Path) -> RepoState:
+    """A clone's README and result files, read strictly (a non-UTF-8 card is an error, never rewritten)."""
     root = Path(repo_dir)
     if not root.is_dir():
-        raise UsageError(f"--repo-dir {root} is not a directory")
+        raise UsageError(f"--repo-dir {root} is not a directory", "give the folder of a clone of the model repo")
     readme = root / README
     state = RepoState(repo_id=None, revision="local", sha=None,
-                      readme=readme.read_text(encoding="utf-8", errors="replace") if readme.is_file() else None)
+                      readme=read_text_file(readme, "model card") if readme.is_file() else None)
     eval_dir = root / EVAL_DIR
     if eval_dir.is_dir():
         for f in sorted(eval_dir.rglob("*")):
             if f.is_file() and f.suffix in (".yaml", ".yml"):
-                state.eval_files[f.relative_to(root).as_posix()] = f.read_text(encoding="utf-8", errors="replace")
+                state.eval_files[f.relative_to(root).as_posix()] = read_text_file(f, "result file")
     return state
 
 
-def publish_local(repo_dir: str | Path, change: Change) -> Outcome:
-    """Write the change into a local clone; each file is replaced atomically."""
+def publish_local(repo_dir: str | Path, change: Change, *, force: bool = False) -> Outcome:
+    """Write the change into a local clone: every target checked first, then all files or none."""
     root = Path(repo_dir).resolve()
     plan = make_plan(read_local_state(root), change)
     _check(plan, change, str(root))
     if not plan.added:
         return Outcome("already_present", "all results are already present; nothing written",
                        already_present=plan.already_present, problems=plan.problems)
-    for rel, text in plan.files.items():
-        target = (root / rel).resolve()
-        if root not in target.parents:
-            raise EvalManagerError(f"refusing to write outside {root}: {rel}")
-        write_text_atomic(target, text)
+    write_files_atomic(root, plan.files)
     return Outcome("written", f"wrote {len(plan.files)} file(s) in {root}", files=dict(plan.files),
                    added=plan.added, already_present=plan.already_present, conflicts=plan.conflicts,
                    problems=plan.problems)

@@ -12,7 +12,6 @@ dataset's ``eval.yaml`` on the Hub are fed in with :meth:`Registry.add_task_ids`
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import unicodedata
@@ -22,13 +21,15 @@ from pathlib import Path
 from typing import Any
 
 from .errors import HubError, InputError
+from .ids import is_repo_id, is_task_id
 from .scores import Score
 
 BUNDLED = Path(__file__).parent / "data" / "metric_mapping.json"
 ENV_VAR = "EVALMGR_MAPPING"
 SCALES = ("percent", "points")
+MAX_MAPPING_BYTES = 8 * 1024 * 1024
+FORMAT_HINT = "see examples/metric_mapping.json and references/benchmark_registry.md for the format"
 _STEM_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-_DATASET_RE = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 _FIELDS = {"name", "dataset_id", "task_id", "aliases", "file_stem", "scale", "higher_is_better", "standard_shots",
            "metric", "hub_benchmark", "versioned", "evidence", "source_rule"}
 # Provenance kinds a source rule may name (see scores.Provenance); "harness" is a value the user gives, with
@@ -68,6 +69,7 @@ class Benchmark:
     versioned: bool = False  # trailing versions / date windows ("v5", "24.08-25.05") go into notes
     evidence: str | None = None
     source_rule: SourceRule | None = None
+    source: str = ""  # the mapping file that defines (or last changed) it, for errors
 
     @property
     def publishable(self) -> bool:
@@ -92,6 +94,7 @@ class _Ambiguous:
     heading_words: frozenset[str]  # variant words that decide even alone in a heading
     message: str
     user_default: str | None = None  # what the label means when a *user* types it bare (GPQA -> Diamond)
+    source: str = ""  # the mapping file that defines it
 
 
 @dataclass
@@ -108,16 +111,29 @@ class Registry:
         for label, amb in self.ambiguous.items():
             unknown = sorted((set(amb.variants.values()) | {amb.user_default} - {None}) - set(self.benchmarks))
             if unknown:
-                raise InputError(f"ambiguous label {amb.label!r} points to unknown keys {unknown}")
+                raise InputError(f"{amb.source}: ambiguous label {amb.label!r} points to unknown keys {unknown}",
+                                 FORMAT_HINT)
             if label in self._index:
-                raise InputError(f"label {amb.label!r} is both an alias of {self._index[label]!r} and ambiguous")
+                raise InputError(f"{amb.source}: label {amb.label!r} is both an alias of {self._index[label]!r} "
+                                 "and ambiguous", FORMAT_HINT)
 
     # ------------------------------------------------------------------ loading
 
     @classmethod
     def load(cls, extra: str | Path | None = None,
              task_ids: Mapping[str, Iterable[str]] | None = None) -> Registry:
-        """Bundled mapping, then ``$EVALMGR_MAPPING``, then ``extra``; later files override by key."""
+        """Bundled mapping, then ``$EVALMGR_MAPPING``, then ``extra``; later files override by key.
+
+        Every error names the file that causes it and says where the format is described.
+        """
+        try:
+            return cls._load(extra, task_ids)
+        except InputError as exc:
+            exc.hint = exc.hint or FORMAT_HINT
+            raise
+
+    @classmethod
+    def _load(cls, extra: str | Path | None, task_ids: Mapping[str, Iterable[str]] | None) -> Registry:
         raw_b, raw_a = _read_mapping(BUNDLED)
         for path in (os.environ.get(ENV_VAR) or None, extra):
             if path:
@@ -171,7 +187,8 @@ class Registry:
         warnings = []
         for dataset_id in sorted(set(dataset_ids)):
             try:
-                text = hub.read_text(dataset_id, "eval.yaml", "main", repo_type="dataset", max_age=EVAL_YAML_MAX_AGE)
+                text = hub.read_text(dataset_id, "eval.yaml", "main", repo_type="dataset", max_age=EVAL_YAML_MAX_AGE,
+                                     accept=_cacheable_eval_yaml)
             except HubError as exc:  # the task id stays unknown: nothing is published under a guess
                 warnings.append(f"{dataset_id}: eval.yaml could not be read ({exc.message})")
                 continue
@@ -304,19 +321,33 @@ EVAL_YAML_MAX_AGE = 3600.0  # seconds a benchmark's eval.yaml is reused from the
 
 def parse_eval_yaml(text: str) -> set[str]:
     """Task ids declared in a benchmark dataset's ``eval.yaml`` (``tasks: [{id: ...}, ...]``)."""
-    import yaml
+    from .safeload import ParseError, yaml_load
 
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise InputError(f"eval.yaml is not valid YAML: {exc}".splitlines()[0]) from None
+        data = yaml_load(text)
+    except ParseError as exc:
+        raise InputError(f"eval.yaml is not valid YAML: {exc.message}".splitlines()[0]) from None
     tasks = data.get("tasks") if isinstance(data, dict) else None
     if not isinstance(tasks, list) or not tasks:
         raise InputError("eval.yaml has no 'tasks' list")
     ids = {t.get("id") for t in tasks if isinstance(t, dict)}
     if not ids or not all(isinstance(i, str) and i for i in ids):
         raise InputError("eval.yaml has a task without a string 'id'")
+    bad = sorted(i for i in ids if not is_task_id(i))
+    if bad:
+        raise InputError(f"eval.yaml has task ids that are not task ids: {', '.join(repr(i[:80]) for i in bad[:3])}")
     return ids
+
+
+def _cacheable_eval_yaml(text: str | None) -> bool:
+    """Only an answer that parses is cached (an absent file is an answer too); a broken one is fetched again."""
+    if text is None:
+        return True
+    try:
+        parse_eval_yaml(text)
+    except InputError:
+        return False
+    return True
 
 
 # ---------------------------------------------------------------------- label parsing
@@ -444,24 +475,36 @@ def _join_notes(*notes: str | None) -> str | None:
 
 def _read_mapping(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     """The ``benchmarks`` and ``ambiguous`` objects of one mapping file, with clear errors."""
+    from .safeload import ParseError, json_load
+
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        if path.stat().st_size > MAX_MAPPING_BYTES:
+            raise InputError(f"mapping file {path} is larger than {MAX_MAPPING_BYTES // 2**20} MB",
+                             f"check --mapping / ${ENV_VAR}")
+        data = json_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"mapping file not found: {path}", f"check --mapping / ${ENV_VAR}") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read mapping file {path}: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{exc.lineno}: mapping file is not valid JSON ({exc.msg})",
-                         "see examples/metric_mapping.json for the format") from None
+        raise InputError(f"cannot read mapping file {path}: {exc.strerror if isinstance(exc, OSError) else exc}",
+                         f"check --mapping / ${ENV_VAR}") from None
+    except ParseError as exc:
+        where = f"{path}:{exc.line}" if exc.line else str(path)
+        raise InputError(f"{where}: mapping file is not valid JSON ({exc.message})",
+                         FORMAT_HINT) from None
     if not isinstance(data, dict) or not isinstance(data.get("benchmarks", {}), dict):
         raise InputError(f"{path}: expected an object with a 'benchmarks' object",
-                         "see examples/metric_mapping.json for the format")
+                         FORMAT_HINT)
     benchmarks = dict(data.get("benchmarks", {}))
+    for key, spec in benchmarks.items():
+        if spec is not None and not isinstance(spec, dict):
+            raise InputError(f"{path}: benchmark {key!r} must be an object (or null to remove it)",
+                             FORMAT_HINT)
     benchmarks["__source__"] = str(path)
     ambiguous = data.get("ambiguous", {})
-    if not isinstance(ambiguous, dict):
-        raise InputError(f"{path}: 'ambiguous' must be an object")
-    return benchmarks, ambiguous
+    if not isinstance(ambiguous, dict) or not all(isinstance(v, dict) for v in ambiguous.values()):
+        raise InputError(f"{path}: 'ambiguous' must be an object of objects",
+                         FORMAT_HINT)
+    return benchmarks, {label: {**spec, "__source__": str(path)} for label, spec in ambiguous.items()}
 
 
 def _overlay(base: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
@@ -489,10 +532,11 @@ def _benchmark(key: str, spec: Any, default_source: str) -> Benchmark:
     if unknown:
         raise InputError(f"{where}: unknown field(s) {sorted(unknown)}", f"known fields: {sorted(_FIELDS)}")
     dataset_id, task_id = spec.get("dataset_id"), spec.get("task_id")
-    if dataset_id is not None and (not isinstance(dataset_id, str) or not _DATASET_RE.match(dataset_id)):
+    if dataset_id is not None and not is_repo_id(dataset_id):
         raise InputError(f"{where}: dataset_id must look like 'owner/name', got {dataset_id!r}")
-    if task_id is not None and (not isinstance(task_id, str) or not task_id.strip()):
-        raise InputError(f"{where}: task_id must be a non-empty string or null")
+    if task_id is not None and not is_task_id(task_id):
+        raise InputError(f"{where}: task_id must be a task id (letters, digits, '_', '-', '.', ':', one '/') or null, "
+                         f"got {task_id!r}")
     aliases = spec.get("aliases", [])
     if not isinstance(aliases, list) or not all(isinstance(a, str) and _norm(a) for a in aliases):
         raise InputError(f"{where}: aliases must be a list of non-empty strings")
@@ -506,12 +550,18 @@ def _benchmark(key: str, spec: Any, default_source: str) -> Benchmark:
     if shots is not None and (not isinstance(shots, int) or isinstance(shots, bool) or shots < 0):
         raise InputError(f"{where}: standard_shots must be a non-negative integer or null")
     name = spec.get("name", key)
+    wrong = [f for f, (kinds, _) in _TYPES.items() if f in spec and not isinstance(spec[f], kinds)]
+    if not isinstance(name, str) or not name.strip() or wrong:
+        bad = wrong or ["name"]
+        raise InputError(f"{where}: {', '.join(bad)} must be " + "; ".join(f"{f}: {_TYPES[f][1]}" for f in bad),
+                         FORMAT_HINT)
     return Benchmark(
         key=key, name=name, dataset_id=dataset_id, task_id=task_id, source_rule=_source_rule(where, spec.get("source_rule")),
         aliases=tuple(dict.fromkeys([name, *aliases])), file_stem=stem, scale=scale,
         higher_is_better=bool(spec.get("higher_is_better", True)), standard_shots=shots,
         metric=str(spec.get("metric", "accuracy")), hub_benchmark=bool(spec.get("hub_benchmark", False)),
         versioned=bool(spec.get("versioned", False)), evidence=spec.get("evidence"),
+        source=str(spec.get("__source__", default_source)),
     )
 
 
@@ -527,16 +577,38 @@ def _source_rule(where: str, spec: Any) -> SourceRule | None:
     return SourceRule(tuple(accept), reason.strip())
 
 
-def _ambiguous(label: str, spec: Any) -> _Ambiguous:
-    if not isinstance(spec, dict) or not isinstance(spec.get("variants"), dict):
-        raise InputError(f"ambiguous label {label!r} needs a 'variants' object (word -> benchmark key)")
+def _ambiguous(label: str, spec: dict[str, Any]) -> _Ambiguous:
+    where = f"{spec.get('__source__', BUNDLED)}: ambiguous label {label!r}"
+    variants, words = spec.get("variants"), spec.get("heading_words", [])
+    if not isinstance(variants, dict) or not all(isinstance(w, str) and isinstance(k, str) for w, k in variants.items()):
+        raise InputError(f"{where} needs a 'variants' object (word -> benchmark key)",
+                         FORMAT_HINT)
+    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+        raise InputError(f"{where}: heading_words must be a list of strings")
+    if not isinstance(spec.get("message", ""), str):
+        raise InputError(f"{where}: message must be a string")
+    if not isinstance(spec.get("user_default") or "", str):
+        raise InputError(f"{where}: user_default must be a benchmark key")
     return _Ambiguous(
         label=label,
-        variants={_norm(w): k for w, k in spec["variants"].items()},
-        heading_words=frozenset(_norm(w) for w in spec.get("heading_words", [])),
-        message=str(spec.get("message", f"plain {label!r} is ambiguous")),
+        variants={_norm(w): k for w, k in variants.items()},
+        heading_words=frozenset(_norm(w) for w in words),
+        message=spec.get("message", f"plain {label!r} is ambiguous"),
         user_default=spec.get("user_default"),
+        source=str(spec.get("__source__", BUNDLED)),
     )
+
+
+# Optional fields' accepted types, and how an error describes them.
+_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
+    "name": ((str,), "a non-empty string"),
+    "metric": ((str,), "a string"),
+    "evidence": ((str, type(None)), "a string or null"),
+    "higher_is_better": ((bool,), "true or false"),
+    "hub_benchmark": ((bool,), "true or false"),
+    "versioned": ((bool,), "true or false"),
+}
+
 
 
 def _alias_index(benchmarks: Mapping[str, Benchmark]) -> dict[str, str]:
@@ -546,8 +618,10 @@ def _alias_index(benchmarks: Mapping[str, Benchmark]) -> dict[str, str]:
         for alias in (key, *bench.aliases):
             n = _norm(alias)
             if index.get(n, key) != key:
+                other = benchmarks[index[n]]
+                files = " and ".join(dict.fromkeys(f for f in (other.source, bench.source) if f))
                 raise InputError(
-                    f"label {alias!r} is claimed by benchmarks {index[n]!r} and {key!r}",
+                    f"{files}: label {alias!r} is claimed by benchmarks {index[n]!r} and {key!r}",
                     "remove the alias from one of them in your mapping file",
                 )
             index[n] = key

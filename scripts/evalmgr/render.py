@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import os
 import sys
 from typing import TYPE_CHECKING, Any
@@ -50,7 +51,18 @@ def err(text: str) -> None:
 
 
 def emit_json(data: Any) -> None:
-    out(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    """Strict JSON: a value that is not a finite number is written as null, never as bare NaN / Infinity."""
+    out(json.dumps(_finite(data), indent=2, ensure_ascii=False, default=str, allow_nan=False))
+
+
+def _finite(data: Any) -> Any:
+    if isinstance(data, float) and not math.isfinite(data):
+        return None
+    if isinstance(data, dict):
+        return {k: _finite(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_finite(v) for v in data]
+    return data
 
 
 def score_json(s: Score) -> dict[str, Any]:

@@ -21,6 +21,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .errors import Conflict, EvalManagerError, Problem, UsageError, ValidationError
+from .ids import is_repo_id, is_task_id
+from .safeload import ParseError, yaml_compose
 from .scores import Score
 
 if TYPE_CHECKING:
@@ -55,7 +57,7 @@ def entry_from_score(score: Score) -> EvalResultEntry:
             f"{score.benchmark!r} ({score.dataset_id}) has no known task id; it is not written to {EVAL_DIR}/",
             "set task_id (a task from the dataset's eval.yaml) in a --mapping file; add-eval also takes --task-id",
         )
-    value = _number(score.value)
+    value = finite_number(score.value)
     if value is None:
         raise EvalManagerError(f"{score.benchmark!r}: value {score.value!r} is not a finite number")
     source = score.provenance if score.provenance and score.provenance.url else None
@@ -151,21 +153,14 @@ class _Row:
 
 def _read(text: str, path: str) -> tuple[list[_Row], list[Problem]]:
     """Parse and check one file without raising; rows are only the well-formed entries."""
-    import yaml
-
     if "\x00" in text:
         return [], [Problem(path, "binary data, not a YAML text file")]
     if len(text) > MAX_FILE_CHARS:
         return [], [Problem(path, f"{len(text)} characters: far too large for an evaluation results file")]
-    loader = yaml.SafeLoader(text)
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as exc:
-        line, what = yaml_error(exc)
-        return [], [Problem(f"{path}:{line}" if line else path, f"not valid YAML: {what}")]
-    finally:
-        loader.dispose()
+        data, node = yaml_compose(text)
+    except ParseError as exc:
+        return [], [Problem(f"{path}:{exc.line}" if exc.line else path, f"not valid YAML: {exc.message}")]
     if data is None:
         return [], [Problem(path, "empty file: expected a list of results")]
     if not isinstance(data, list):
@@ -197,13 +192,15 @@ def _check_item(item: Any) -> tuple[list[str], list[str]]:
         for key in ("id", "task_id"):
             if not isinstance(ds.get(key), str) or not ds[key].strip():
                 errors.append(f"'dataset.{key}' is required and must be a non-empty string")
-        if isinstance(ds.get("id"), str) and "/" not in ds["id"]:
-            errors.append(f"'dataset.id' {ds['id']!r} is not a Hub dataset id (owner/name)")
+        if isinstance(ds.get("id"), str) and ds["id"].strip() and not is_repo_id(ds["id"]):
+            errors.append(f"'dataset.id' {ds['id'][:200]!r} is not a Hub dataset id (owner/name)")
+        if isinstance(ds.get("task_id"), str) and ds["task_id"].strip() and not is_task_id(ds["task_id"]):
+            errors.append(f"'dataset.task_id' {ds['task_id'][:200]!r} is not a task id")
         if "revision" in ds and not isinstance(ds["revision"], str):
             errors.append("'dataset.revision' must be a string")
     if "value" not in item:
         errors.append("'value' is required")
-    elif _number(item["value"]) is None:
+    elif finite_number(item["value"]) is None:
         errors.append(f"'value' must be a finite number, got {item['value']!r}")
     date_value = item.get("date")
     if isinstance(date_value, (date, datetime)):
@@ -379,7 +376,7 @@ def check_scale(items: Sequence[Item], registry: Registry | None = None) -> list
     percent = []
     for item in items:
         bench = benchmark_of(item, registry)
-        value = _number(item.value)
+        value = finite_number(item.value)
         if bench is not None and bench.scale == "percent" and value is not None:
             percent.append((_label(item), value))
     high = [(label, v) for label, v in percent if v > 1]
@@ -416,6 +413,9 @@ def validate_eval_results(files: Mapping[str, str], registry: Registry) -> list[
 def _registry_problems(entry: EvalResultEntry, where: str, registry: Registry) -> list[Problem]:
     """Unknown dataset: a warning. Known dataset, task id outside its known task ids: an error."""
     label = f"{entry.dataset_id} [{entry.task_id}]"
+    bad_value = value_problem(entry, registry)
+    if bad_value:
+        return [Problem(where, f"{label}: {bad_value}")]
     known = registry.known_task_ids(entry.dataset_id)
     if known is None:
         if registry.benchmarks_for_dataset(entry.dataset_id):
@@ -431,28 +431,36 @@ def _registry_problems(entry: EvalResultEntry, where: str, registry: Registry) -
 # --------------------------------------------------------------------------- helpers
 
 
-def yaml_error(exc: Exception, first_line: int = 1) -> tuple[int | None, str]:
-    """(line, description) of a YAML error; the line where the broken construct starts when known."""
-    context, problem = getattr(exc, "context_mark", None), getattr(exc, "problem_mark", None)
-    what = ": ".join(str(x) for x in (getattr(exc, "context", None), getattr(exc, "problem", None)) if x) or str(exc)
-    if problem is not None and context is not None and context.line != problem.line:
-        what += f" (at line {problem.line + first_line})"
-    mark = context or problem
-    return (mark.line + first_line if mark else None), what
-
-
 def same_value(a: Any, b: Any) -> bool:
     """Equal as numbers (88.5 == 88.50), else as text."""
-    x, y = _number(a), _number(b)
+    x, y = finite_number(a), finite_number(b)
     if x is not None and y is not None:
         return math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9)
     return str(a).strip() == str(b).strip()
 
 
-def _number(value: Any) -> float | None:
+def finite_number(value: Any) -> float | None:
+    """A real number as float; None for text, booleans, NaN, infinities and integers too large for a float."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return float(value) if math.isfinite(value) else None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def value_problem(item: Item, registry: Registry | None = None) -> str | None:
+    """Why a score or entry's value must not be published: not a finite number, or a negative percentage."""
+    value = finite_number(item.value)
+    if value is None:
+        return f"value {item.value!r} is not a finite number"
+    if value >= 0:
+        return None
+    bench = benchmark_of(item, registry)
+    scales = {bench.scale} if bench else {b.scale for b in (registry or default_registry()).benchmarks_for_dataset(
+        item.dataset_id or "")}
+    return f"value {value:g} is negative on a percentage scale" if scales == {"percent"} else None
 
 
 def _iso_date(value: str | None, label: str) -> str | None:

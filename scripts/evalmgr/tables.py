@@ -10,6 +10,8 @@ with nested quantifiers, so a 5 MB card or a 10,000-row table is parsed in well 
 from __future__ import annotations
 
 import bisect
+import functools
+import itertools
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -22,10 +24,10 @@ MAX_CELLS = 2_000_000  # a grid larger than this is refused as unreadable
 MAX_TABLES = 2000  # real cards have a few dozen at most; more is generated noise
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*))?$")  # closing #s: rstrip (a lazy group here is quadratic)
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _SEP_CELL = re.compile(r"^\s*:?-+:?\s*$")
-_HTML_HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.IGNORECASE | re.DOTALL)
+_HTML_HEADING = re.compile(r"<h([1-6])\b[^<>]{0,500}>(.{0,1000}?)</h\1\s*>", re.IGNORECASE | re.DOTALL)  # bounded: linear
 _TABLE_OPEN = re.compile(r"<table\b", re.IGNORECASE)
 _TABLE_TAG = re.compile(r"<(/?)table\b[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^<>]*>")
@@ -88,14 +90,14 @@ class _Scanner:
     def __init__(self, text: str) -> None:
         self.text = text
         self.lines = text.split("\n")
-        self.offsets: list[int] = []
-        pos = 0
-        for line in self.lines:
-            self.offsets.append(pos)
-            pos += len(line) + 1
         self.tables: list[Table] = []
         self.heading_stack: list[tuple[int, str]] = []
         self.comment_end = 0  # lines before this index are inside an HTML comment
+
+    @functools.cached_property
+    def offsets(self) -> list[int]:
+        """Where each line starts in ``text``; only HTML tables need it, so a card without one never pays."""
+        return [0, *itertools.accumulate(len(line) + 1 for line in self.lines)][:-1]
 
     def scan(self) -> list[Table]:
         i, n = self._skip_front_matter(), len(self.lines)
@@ -111,6 +113,9 @@ class _Scanner:
                     and not line.strip()[len(m.group(1)) :].strip()
                 ):
                     fence = None
+                i += 1
+                continue
+            if not line.strip():  # nothing starts on a blank line: skip it cheaply (cards of blank lines)
                 i += 1
                 continue
             m = _FENCE.match(line)
@@ -153,7 +158,7 @@ class _Scanner:
         line = self.lines[i]
         m = _ATX.match(line)
         if m:
-            self._push_heading(len(m.group(1)), m.group(2) or "")
+            self._push_heading(len(m.group(1)), (m.group(2) or "").rstrip(" \t#"))
             return
         if i + 1 < len(self.lines) and line.strip() and "|" not in line and not line.lstrip().startswith("<"):
             s = _SETEXT.match(self.lines[i + 1])

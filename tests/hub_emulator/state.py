@@ -234,6 +234,17 @@ def split_front_matter(text: str) -> tuple[str | None, str]:
     return match.group(1), text[match.end() :]
 
 
+def _load_header(header: str) -> Any:
+    """The front matter as data; YAMLError for aliases and deep nesting, which the emulator's JSON answers
+    (cardData) could not carry without expanding an alias bomb, and which the Hub does not serve either."""
+    try:
+        if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(header)):
+            raise yaml.YAMLError("aliases are not served in card metadata")
+        return yaml.safe_load(header)
+    except RecursionError:
+        raise yaml.YAMLError("card metadata nested too deeply") from None
+
+
 def card_data(files: dict[str, bytes]) -> dict[str, Any] | None:
     """Front matter of README.md as a dict, None when missing or not a mapping."""
     readme = files.get("README.md")
@@ -243,7 +254,7 @@ def card_data(files: dict[str, bytes]) -> dict[str, Any] | None:
     if header is None:
         return None
     try:
-        data = yaml.safe_load(header)
+        data = _load_header(header)
     except yaml.YAMLError:
         return None
     return data if isinstance(data, dict) else None
@@ -255,7 +266,7 @@ def metadata_errors(content: str) -> list[str]:
     if header is None:
         return []
     try:
-        data = yaml.safe_load(header)
+        data = _load_header(header)
     except yaml.YAMLError as exc:
         return [f"Invalid YAML in README.md metadata: {exc}"]
     if data is None:

@@ -122,17 +122,22 @@ def portable_tokenizer_config(path: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("out", type=Path, help="output folder (created)")
-    parser.add_argument("--reply", default="ANSWER: A", help="the fixed greedy reply (distinct words)")
+    parser.add_argument("out", type=Path, nargs="+", help="output folder(s) (created), one model each")
+    parser.add_argument("--reply", action="append", help="the fixed greedy reply (distinct words), one per folder "
+                        "(default: 'ANSWER: A')")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--check", action="store_true", help="generate once and verify the reply")
     args = parser.parse_args()
-    summary = build(args.out, args.reply, args.seed)
-    if args.check:
-        summary["generated"] = check(args.out)
-        if summary["generated"] != args.reply:
-            raise SystemExit(f"tiny model replied {summary['generated']!r}, expected {args.reply!r}")
-    print(json.dumps(summary))
+    replies = args.reply or ["ANSWER: A"] * len(args.out)
+    if len(replies) != len(args.out):
+        parser.error("give one --reply per output folder")
+    for out, reply in zip(args.out, replies):  # one process for all: torch is imported once
+        summary = build(out, reply, args.seed)
+        if args.check:
+            summary["generated"] = check(out)
+            if summary["generated"] != reply:
+                raise SystemExit(f"tiny model replied {summary['generated']!r}, expected {reply!r}")
+        print(json.dumps(summary))
 
 
 def check(path: Path) -> str:

@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Candidate, ModelNotFoundError, SourceError, UsageError
-from ..hub import retry_after_seconds
+from ..download import read_body
+from ..hub import retry_after_seconds, retry_budget
+from ..results import finite_number
 from ..scores import Provenance, Score
 
 if TYPE_CHECKING:
@@ -109,32 +111,46 @@ def fetch_models(
     api_key: str | None = None,
     cache_dir: str | Path | None = None,
     max_age: float = CACHE_MAX_AGE,
-    max_total_wait: float = 60.0,
+    max_total_wait: float | None = None,
 ) -> list[AAModel]:
     """Return AA's model list, from a cache younger than ``max_age`` seconds or the API.
 
-    The cache is keyed by API base only (the key is never stored); a request needs ``AA_API_KEY``.
+    The cache is keyed by API base only (the key is never stored), and only an answer that parsed is
+    cached; a request needs ``AA_API_KEY``. ``max_total_wait`` (default: ``$EVALMGR_RETRY_BUDGET``, 60 s)
+    bounds the whole fetch, retries and a server that trickles its answer included.
     """
     base = (api_base or os.environ.get("AA_API_BASE") or AA_DEFAULT_BASE).rstrip("/")
     from ..cache import cache_file, read_cached, write_cached
 
     path = cache_file("aa", base, cache_dir)
     payload = read_cached(path, max_age)
-    if payload is None:
-        key = api_key or os.environ.get("AA_API_KEY")
-        if not key:
-            raise SourceError(
-                "no Artificial Analysis API key: AA_API_KEY is not set",
-                hint="create a free key at https://artificialanalysis.ai (Insights platform) and "
-                "export AA_API_KEY=... (or put it in .env)",
-            )
-        payload = _request_models(base, key, max_total_wait)
-        write_cached(path, base, payload)
-    return parse_models(payload)
+    if payload is not None:
+        try:
+            return parse_models(payload)
+        except SourceError:
+            pass  # a cache written by an older version that did not check: fetch again
+    key = api_key or os.environ.get("AA_API_KEY")
+    if not key:
+        raise SourceError(
+            "no Artificial Analysis API key: AA_API_KEY is not set",
+            hint="create a free key at https://artificialanalysis.ai (Insights platform) and "
+            "export AA_API_KEY=... (or put it in .env)",
+        )
+    payload = _request_models(base, key, retry_budget() if max_total_wait is None else max_total_wait)
+    models = parse_models(payload)
+    write_cached(path, base, payload)
+    return models
+
+
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024  # the full models list is a few MB
 
 
 def _request_models(base: str, key: str, max_total_wait: float) -> Any:
-    """GET the models list, retrying 429/5xx with backoff (honouring Retry-After) within a time budget."""
+    """GET the models list, retrying 429/5xx with backoff (honouring Retry-After) within a time budget.
+
+    The budget is a deadline for everything, reading the body included: a per-read timeout alone lets a
+    server that sends one byte every few seconds hold the command for hours.
+    """
     import requests
 
     url = base + MODELS_PATH
@@ -142,7 +158,10 @@ def _request_models(base: str, key: str, max_total_wait: float) -> Any:
     delay = 1.0
     while True:
         try:
-            resp = requests.get(url, headers={"x-api-key": key, "accept": "application/json"}, timeout=30)
+            resp = requests.get(url, headers={"x-api-key": key, "accept": "application/json"}, stream=True,
+                                timeout=max(0.1, min(30.0, deadline - time.monotonic())))
+            body = read_body(resp, deadline, MAX_RESPONSE_BYTES, "the Artificial Analysis models list",
+                             "try again later, or check AA_API_BASE") if resp.status_code == 200 else b""
         except requests.RequestException as exc:
             raise SourceError(
                 f"cannot reach Artificial Analysis at {base}: {type(exc).__name__}",
@@ -166,11 +185,15 @@ def _request_models(base: str, key: str, max_total_wait: float) -> Any:
             delay = min(delay * 2, 30.0)
             continue
         if resp.status_code != 200:
-            raise SourceError(f"Artificial Analysis answered HTTP {resp.status_code} at {url}")
+            raise SourceError(f"Artificial Analysis answered HTTP {resp.status_code} at {url}",
+                              hint="check AA_API_BASE; try again later")
+        from ..safeload import ParseError, json_load
+
         try:
-            return resp.json()
-        except ValueError:
-            raise SourceError(f"Artificial Analysis returned something that is not JSON at {url}") from None
+            return json_load(body)
+        except ParseError as exc:
+            raise SourceError(f"Artificial Analysis returned something that is not JSON at {url} ({exc.message})",
+                              hint="the API may be down or have changed; try again later") from None
 
 
 def parse_models(payload: Any) -> list[AAModel]:
@@ -333,7 +356,7 @@ def scores_from_aa(model: AAModel, registry: Registry | None = None) -> AAReport
     for key, raw in model.evaluations.items():
         if raw is None:
             missing.append(key)
-        elif isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        elif finite_number(raw) is None:  # text, booleans, NaN, infinities, integers beyond a float
             bad.append(key)
         elif "index" in key:
             report.informational[key] = float(raw)
@@ -348,7 +371,7 @@ def scores_from_aa(model: AAModel, registry: Registry | None = None) -> AAReport
     if missing:
         report.warnings.append("not measured by Artificial Analysis (null): " + ", ".join(sorted(missing)))
     if bad:
-        report.warnings.append("non-numeric values ignored: " + ", ".join(sorted(bad)))
+        report.warnings.append("values that are not finite numbers, ignored: " + ", ".join(sorted(bad)))
     if report.unknown:
         report.warnings.append(
             "keys not known to this version, shown but not imported: " + ", ".join(sorted(report.unknown))

@@ -10,7 +10,7 @@ without ``--force``.
 
 from __future__ import annotations
 
-import json
+import io
 import re
 import struct
 import zipfile
@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, SourceError
+from ..safeload import ParseError, json_load
 from ..scores import Provenance, Score
 
 # framework task name -> (registry key, metric to read or None for the framework's headline metric)
@@ -61,6 +62,7 @@ LIGHTEVAL_TASKS: dict[str, tuple[str, str | None]] = {
     "drop": ("drop", None),
     "simpleqa": ("simpleqa", None),
 }
+MAX_LOG_BYTES = 64 * 1024 * 1024  # the most of one log (or of an archive's header) that is read
 _ZSTD = 93  # zip compression method id of Zstandard (inspect-ai writes its .eval members with it)
 _LIGHTEVAL_DATE = re.compile(r"results_(\d{4}-\d{2}-\d{2})T")
 
@@ -92,10 +94,14 @@ def scores_from_logs(paths: list[Path], logs_url: str | None = None, registry: A
         registry = Registry.load()
     found: list[LogScore] = []
     for path in _expand(paths):
-        if path.suffix == ".eval" or (path.suffix == ".json" and not path.name.startswith("results_")):
-            found += _inspect_scores(path, read_inspect_log(path), logs_url)
-        else:
-            found += _lighteval_scores(path, _read_json(path), logs_url)
+        inspect = path.suffix == ".eval" or (path.suffix == ".json" and not path.name.startswith("results_"))
+        log = read_inspect_log(path) if inspect else _read_json(path)
+        try:
+            found += _inspect_scores(path, log, logs_url) if inspect else _lighteval_scores(path, log, logs_url)
+        except (AttributeError, TypeError, KeyError, ValueError) as exc:  # a field of another type than logs have
+            framework = "inspect-ai" if inspect else "lighteval"
+            raise InputError(f"{path}: unexpected structure for a {framework} log ({type(exc).__name__}: "
+                             f"{str(exc)[:200]})", "pass a log written by the framework, unmodified") from None
     for item in found:
         _annotate(item, registry)
     return found
@@ -110,50 +116,80 @@ def percent(value: float) -> float:
 
 
 def read_inspect_log(path: Path) -> dict:
-    """An inspect log's header (eval, results, status) as a dict: inspect-ai's reader when installed, else ours."""
+    """An inspect log's header (eval, results, status) as a dict: inspect-ai's reader when installed, else ours.
+
+    Our bounded reader always goes first, so a bomb or a huge log is refused before inspect-ai reads it.
+    """
+    ours = _read_json(path) if path.suffix == ".json" else _json_object(path, _zip_member(path, "header.json"))
     try:
         from inspect_ai.log import read_eval_log
     except ImportError:
-        read_eval_log = None
-    if read_eval_log is not None:
-        try:
-            return read_eval_log(str(path), header_only=True).model_dump(mode="json", exclude_none=True)
-        except Exception as exc:  # inspect raises many types for a damaged log
-            raise InputError(f"{path}: not a readable inspect log ({exc})") from exc
-    if path.suffix == ".json":
-        return _read_json(path)
-    return json.loads(_zip_member(path, "header.json"))
+        return ours
+    try:
+        return read_eval_log(str(path), header_only=True).model_dump(mode="json", exclude_none=True)
+    except Exception as exc:  # noqa: BLE001 - inspect raises many types for a damaged log
+        raise InputError(f"{path}: not a readable inspect log ({exc})",
+                         "pass the log file inspect-ai wrote, unmodified") from None
 
 
 def _zip_member(path: Path, name: str) -> bytes:
-    """One member of a zip archive, Zstandard-compressed members included (zipfile reads them from 3.14 on)."""
+    """One member of a zip archive, Zstandard-compressed members included (zipfile reads them from 3.14 on).
+
+    At most MAX_LOG_BYTES are decompressed, whatever the archive declares: a 32 KB bomb stays 32 KB.
+    """
+    import zstandard
+
+    hint = "pass the .eval file written by inspect-ai, or its .json export"
     try:
         with zipfile.ZipFile(path) as archive:
             info = archive.getinfo(name)
             if info.compress_type != _ZSTD:
-                return archive.read(info)
+                with archive.open(info) as member:
+                    return _capped(path, member.read(MAX_LOG_BYTES + 1))
         with path.open("rb") as handle:
             handle.seek(info.header_offset)
             local = handle.read(30)
             name_len, extra_len = struct.unpack("<HH", local[26:30])
             handle.seek(info.header_offset + 30 + name_len + extra_len)
-            raw = handle.read(info.compress_size)
-    except (OSError, KeyError, zipfile.BadZipFile) as exc:
-        raise InputError(f"{path}: not a readable inspect .eval log ({exc})",
-                         hint="pass the .eval file written by inspect-ai, or its .json export") from exc
-    import zstandard
+            raw = handle.read(min(info.compress_size, MAX_LOG_BYTES))
+        with zstandard.ZstdDecompressor().stream_reader(io.BytesIO(raw)) as reader:
+            return _capped(path, reader.read(MAX_LOG_BYTES + 1))
+    except (OSError, KeyError, EOFError, struct.error, zipfile.BadZipFile, zstandard.ZstdError,
+            NotImplementedError) as exc:
+        raise InputError(f"{path}: not a readable inspect .eval log ({exc})", hint) from None
 
-    return zstandard.ZstdDecompressor().decompressobj().decompress(raw)
+
+def _capped(path: Path, data: bytes) -> bytes:
+    if len(data) > MAX_LOG_BYTES:
+        raise InputError(f"{path}: the log expands to more than {MAX_LOG_BYTES // 2**20} MB: too large to read",
+                         "pass the log's header (inspect-ai: header_only) or a smaller log")
+    return data
 
 
 def _read_json(path: Path) -> dict:
+    if not path.is_file():
+        raise InputError(f"{path}: not a regular file", "pass a log file or a folder of logs")
+    if path.stat().st_size > MAX_LOG_BYTES:
+        raise InputError(f"{path}: {path.stat().st_size // 2**20} MB is too large to read as a log",
+                         "pass the log's header (inspect-ai: header_only) or a smaller log")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{path}: not a readable JSON log ({exc})") from exc
-    if not isinstance(data, dict):
-        raise InputError(f"{path}: not an evaluation log (expected a JSON object)")
-    return data
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    return _json_object(path, data)
+
+
+def _json_object(path: Path, data: bytes) -> dict:
+    try:
+        log = json_load(data.decode("utf-8"))
+    except (UnicodeDecodeError, ParseError) as exc:
+        reason = exc.message if isinstance(exc, ParseError) else "not UTF-8"
+        raise InputError(f"{path}: not a readable JSON log ({reason})",
+                         "pass the log file the framework wrote, unmodified") from None
+    if not isinstance(log, dict):
+        raise InputError(f"{path}: not an evaluation log (expected a JSON object)",
+                         "pass the log file the framework wrote, unmodified")
+    return log
 
 
 def _expand(paths: list[Path]) -> list[Path]:
@@ -161,9 +197,15 @@ def _expand(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files += sorted(path.rglob("*.eval")) + sorted(path.rglob("results_*.json"))
+            found = [f for f in sorted(path.rglob("*.eval")) + sorted(path.rglob("results_*.json")) if f.is_file()]
+            if not found:
+                raise InputError(f"{path}: no evaluation logs in this folder (*.eval, results_*.json)",
+                                 "pass the folder the framework wrote its logs to, or the log files")
+            files += found
         elif path.is_file():
             files.append(path)
+        elif path.exists():
+            raise InputError(f"{path}: not a regular file", "pass a log file or a folder of logs")
         else:
             raise InputError(f"{path}: no such file or folder")
     return files

@@ -15,10 +15,13 @@ from __future__ import annotations
 import io
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..download import read_body
 from ..errors import SourceError, UsageError
+from ..hub import retry_budget, transport_errors, unreachable
 from ..scores import Provenance, Score
 
 if TYPE_CHECKING:
@@ -112,6 +115,8 @@ def fetch_paper_text(arxiv_id: str, api: Any = None, arxiv_base: str | None = No
     except HfHubHTTPError as exc:
         status = exc.response.status_code if exc.response is not None else "no response"
         warnings.append(f"no paper text on the Hub for {pid} (HTTP {status}); reading the arXiv PDF")
+    except transport_errors() as exc:
+        raise unreachable(exc, f"reading paper {pid}") from None
     pages = pdf_pages(_download_pdf(pid, arxiv_base))
     return PaperText(pid, title, "\n\f".join(pages), "pdf", pages, warnings)
 
@@ -121,21 +126,18 @@ def _download_pdf(pid: str, arxiv_base: str | None) -> bytes:
 
     base = (arxiv_base or os.environ.get("ARXIV_BASE") or ARXIV_DEFAULT_BASE).rstrip("/")
     url = f"{base}/pdf/{pid}"
+    deadline = time.monotonic() + max(retry_budget(), 60.0)
     try:
         resp = requests.get(url, timeout=60, stream=True)
         if resp.status_code != 200:
+            resp.close()
             raise SourceError(
                 f"arXiv answered HTTP {resp.status_code} for {url}",
                 hint="check the paper id; the PDF may be withdrawn (try --paper with another id)",
             )
-        data = bytearray()
-        for chunk in resp.iter_content(1 << 16):
-            data.extend(chunk)
-            if len(data) > MAX_PDF_BYTES:
-                raise SourceError(f"the PDF at {url} is larger than {MAX_PDF_BYTES // 2**20} MB; not read")
+        return read_body(resp, deadline, MAX_PDF_BYTES, f"the PDF at {url}", "check the paper id or ARXIV_BASE")
     except requests.RequestException as exc:
         raise SourceError(f"cannot download {url}: {type(exc).__name__}", hint="check the network or ARXIV_BASE") from None
-    return bytes(data)
 
 
 def pdf_pages(data: bytes) -> list[str]:
