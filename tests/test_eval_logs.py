@@ -141,7 +141,7 @@ def test_unreadable_logs_say_which_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="broken.eval"):
         scores_from_logs([tmp_path / "broken.eval"])
     (tmp_path / "results_x.json").write_text("{\"results\": {}}")
-    with pytest.raises(InputError, match="not a lighteval results file"):
+    with pytest.raises(InputError, match="not a lighteval or lm-evaluation-harness results file"):
         scores_from_logs([tmp_path / "results_x.json"])
     with pytest.raises(InputError, match="no such file"):
         scores_from_logs([tmp_path / "missing.eval"])

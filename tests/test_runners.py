@@ -57,6 +57,7 @@ def scripts(work: Path) -> dict[str, Path]:
         "inspect": cpu_copy(ROOT / "scripts" / "inspect_vllm_uv.py", folder),
         "lighteval": cpu_copy(ROOT / "scripts" / "lighteval_vllm_uv.py", folder),
         "build": cpu_copy(RUNNERS / "build_tiny_model.py", folder),
+        "lm_eval": cpu_copy(RUNNERS / "lm_eval_cli.py", folder),
     }
 
 
@@ -193,3 +194,57 @@ def test_inspect_eval_checks_provider_and_task_before_any_request(work) -> None:
     assert (plan["limit"], plan["max_connections"], plan["log_dir"]) == (2, 4, str(work / "out"))
     result = run_script(script, ["--model", "Qwen/Qwen3-8B", "--task", "gsm8k", "--dry-run"], cwd=work)
     assert result.returncode == 2 and "needs an inspect provider prefix" in result.stderr
+
+
+LM_EVAL_TASK = """\
+task: tiny_math
+dataset_path: json
+dataset_kwargs:
+  data_files:
+    test: {data}
+test_split: test
+fewshot_split: test
+output_type: generate_until
+doc_to_text: "Question: {{{{question}}}}\\nAnswer:"
+doc_to_target: "{{{{answer.split('####')[-1].strip()}}}}"
+generation_kwargs:
+  until: ["\\n"]
+  do_sample: false
+  max_gen_toks: 8
+filter_list:
+  - name: strict-match
+    filter:
+      - function: regex
+        regex_pattern: "(-?[0-9]+)"
+      - function: take_first
+metric_list:
+  - metric: exact_match
+    aggregation: mean
+    higher_is_better: true
+metadata:
+  version: 1.0
+"""
+
+
+def test_lm_eval_results_and_samples_read_back(work, scripts, models) -> None:
+    """The real harness, 2-shot on the GSM8K-shaped set: the always-12 model scores 2 of 4."""
+    tasks = work / "lm_eval_tasks"
+    tasks.mkdir(exist_ok=True)
+    (tasks / "tiny_math.yaml").write_text(LM_EVAL_TASK.format(data=RUNNERS / "data" / "tiny_math" / "test.jsonl"))
+    out = work / "lm_eval_out"
+    ok(run_script(scripts["lm_eval"], [
+        "--model", "hf", "--model_args", f"pretrained={models['tiny-math']},dtype=float32", "--tasks", "tiny_math",
+        "--include_path", str(tasks), "--num_fewshot", "2", "--device", "cpu", "--batch_size", "1",
+        "--output_path", str(out), "--log_samples",
+    ], cwd=work))
+    (results,) = out.rglob("results_*.json")
+    assert list(results.parent.glob("samples_tiny_math_*.jsonl"))
+
+    (item,) = scores_from_logs([out], logs_url="https://huggingface.co/datasets/alice/eval-logs")
+    assert (item.framework, item.task, item.metric) == ("lm-evaluation-harness", "tiny_math", "exact_match,strict-match")
+    assert (item.partial, item.samples, item.total_samples) == (False, 4, 4)
+    assert (item.score.value, item.score.setting) == (50.0, "2-shot") and item.score.date in run_dates()
+    assert item.model == str(models["tiny-math"])
+    assert item.score.notes.startswith("lm-evaluation-harness 0.4.13 (own evaluation run); model args: dtype=float32")
+    assert "filter strict-match" in item.score.notes
+    assert item.score.benchmark_key is None  # a local dataset is never a registered benchmark

@@ -18,7 +18,8 @@ from uv_env import local_torch_cpu_pin, uv_env  # importable as a script and fro
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = [ROOT / "scripts" / "inspect_vllm_uv.py", ROOT / "scripts" / "inspect_eval_uv.py",
-           ROOT / "scripts" / "lighteval_vllm_uv.py", ROOT / "tests" / "runners" / "build_tiny_model.py"]
+           ROOT / "scripts" / "lighteval_vllm_uv.py", ROOT / "tests" / "runners" / "build_tiny_model.py",
+           ROOT / "tests" / "runners" / "lm_eval_cli.py"]
 
 HEADER_END = "# ///\n"
 

@@ -1,5 +1,6 @@
-"""Scores from our own evaluation logs: inspect-ai logs (``.eval`` archives, ``.json``) and lighteval
-``results_*.json`` files, as written by the runner scripts.
+"""Scores from our own evaluation logs: inspect-ai logs (``.eval`` archives, ``.json``), lighteval
+``results_*.json`` files (with their ``--save-details`` parquet files) and lm-evaluation-harness
+``results_*.json`` files (with their ``samples_*.jsonl`` files).
 
 Why strict: a task maps to a registry benchmark only through the table below (framework task name ->
 benchmark key); tasks from local files or unknown names stay unmapped. Framework accuracies (0-1) become
@@ -61,8 +62,25 @@ LIGHTEVAL_TASKS: dict[str, tuple[str, str | None]] = {
     "drop": ("drop", None),
     "simpleqa": ("simpleqa", None),
 }
+# lm-evaluation-harness task -> (registry key, "metric,filter" key of its results)
+LM_EVAL_TASKS: dict[str, tuple[str, str | None]] = {
+    "gsm8k": ("gsm8k", "exact_match,strict-match"),
+    "mmlu": ("mmlu", "acc,none"),
+    "mmlu_pro": ("mmlu_pro", "exact_match,custom-extract"),
+    "gpqa_diamond_zeroshot": ("gpqa_diamond", "acc,none"),
+    "hellaswag": ("hellaswag", "acc_norm,none"),
+    "arc_challenge": ("arc_challenge", "acc_norm,none"),
+    "arc_easy": ("arc_easy", "acc,none"),
+    "winogrande": ("winogrande", "acc,none"),
+    "ifeval": ("ifeval", "prompt_level_strict_acc,none"),
+    "piqa": ("piqa", "acc,none"),
+    "boolq": ("boolq", "acc,none"),
+    "openbookqa": ("openbookqa", "acc_norm,none"),
+    "humaneval": ("humaneval", "pass@1,create_test"),
+    "mbpp": ("mbpp", "pass_at_1,none"),
+}
 _ZSTD = 93  # zip compression method id of Zstandard (inspect-ai writes its .eval members with it)
-_LIGHTEVAL_DATE = re.compile(r"results_(\d{4}-\d{2}-\d{2})T")
+_RESULTS_DATE = re.compile(r"results_(\d{4}-\d{2}-\d{2})T")
 
 
 @dataclass
@@ -70,14 +88,15 @@ class LogScore:
     """One score read from a log, with what the publishing guards need to know about the run."""
 
     score: Score
-    framework: str  # "inspect-ai" | "lighteval"
+    framework: str  # "inspect-ai" | "lighteval" | "lm-evaluation-harness"
     task: str  # the framework's task name
     metric: str
     partial: bool  # True when only part of the set was evaluated (--limit / --max-samples)
     samples: int | None  # samples evaluated, when the log says
     total_samples: int | None  # samples in the full set, when the log says
-    model: str | None
+    model: str | None  # as the log names it (inspect: "provider/org/name"; others: a repo id or a local path)
     path: Path
+    revision: str | None = None  # the model revision the log names, when it names one
 
 
 def scores_from_logs(paths: list[Path], logs_url: str | None = None, registry: Any = None) -> list[LogScore]:
@@ -95,7 +114,7 @@ def scores_from_logs(paths: list[Path], logs_url: str | None = None, registry: A
         if path.suffix == ".eval" or (path.suffix == ".json" and not path.name.startswith("results_")):
             found += _inspect_scores(path, read_inspect_log(path), logs_url)
         else:
-            found += _lighteval_scores(path, _read_json(path), logs_url)
+            found += _results_scores(path, _read_json(path), logs_url)
     for item in found:
         _annotate(item, registry)
     return found
@@ -211,6 +230,133 @@ def _inspect_metric(results: dict, wanted: str | None) -> tuple[str, float]:
                       hint="import a log whose scorer reports accuracy (or the mapped metric)")
 
 
+# ---------------------------------------------------------------------- results_*.json: lighteval or lm-eval
+
+
+def _results_scores(path: Path, data: dict, logs_url: str | None) -> list[LogScore]:
+    """A ``results_*.json``: lighteval's has ``config_general``, lm-evaluation-harness's ``config`` and ``n-shot``."""
+    if "results" in data and "config_general" in data:
+        return _lighteval_scores(path, data, logs_url)
+    if "results" in data and "config" in data and ("n-shot" in data or "lm_eval_version" in data):
+        return _lm_eval_scores(path, data, logs_url)
+    raise InputError(f"{path}: not a lighteval or lm-evaluation-harness results file "
+                     "(no 'results' with 'config_general' or 'config')")
+
+
+# ---------------------------------------------------------------------- lm-evaluation-harness
+
+
+def _lm_eval_scores(path: Path, data: dict, logs_url: str | None) -> list[LogScore]:
+    config = data.get("config") or {}
+    results = data.get("results") or {}
+    model_args = _key_values(config.get("model_args"))
+    model = model_args.pop("pretrained", None) or model_args.pop("model", None) or data.get("model_name")
+    revision = model_args.get("revision")
+    groups = {g: members for g, members in (data.get("group_subtasks") or {}).items() if g in results}
+    members_of_read_groups = {m for members in groups.values() for m in members}
+    counted = _lm_eval_sample_counts(path)
+    setup = [label for key, label in (("chat_template", "chat template applied"),
+                                           ("fewshot_as_multiturn", "few-shot as multi-turn"),
+                                           ("system_instruction", "system instruction")) if data.get(key)]
+    if config.get("gen_kwargs"):
+        setup.append("gen kwargs: " + ", ".join(f"{k}={v}" for k, v in sorted(config["gen_kwargs"].items())))
+    version = data.get("lm_eval_version")
+    date = _timestamp_date(data.get("date")) or (m.group(1) if (m := _RESULTS_DATE.search(path.name)) else None)
+    found = []
+    for task, metrics in sorted(results.items()):
+        if task in members_of_read_groups:
+            continue  # read through its group: one score per benchmark
+        members = groups.get(task) or [task]
+        wanted = LM_EVAL_TASKS.get(task, (None, None))[1]
+        metric_key, value = _lm_eval_metric(path, task, metrics, wanted)
+        metric_name, _, filter_name = metric_key.partition(",")
+        done, total = _lm_eval_counts(data.get("n-samples") or {}, members, counted)
+        partial = config.get("limit") is not None or (done is not None and total is not None and done < total)
+        shots = {(data.get("n-shot") or {}).get(m) for m in members} - {None}
+        task_version = (data.get("versions") or {}).get(task)
+        extra = [f"task version {task_version}"] if task_version is not None else []
+        if filter_name and filter_name != "none":
+            extra.append(f"filter {filter_name}")
+        notes = _notes(f"lm-evaluation-harness {version}" if version else "lm-evaluation-harness", model_args,
+                       None, done, total, partial, "--limit", extra + setup)
+        setting = f"{shots.pop()}-shot" if len(shots) == 1 else None
+        score = _score(task, value, date, notes, path, metric_key, "lm-evaluation-harness", logs_url, setting)
+        if wanted is not None and metric_key != wanted:
+            score.warnings.append(f"task {task!r} has no {wanted} in {path.name}: {metric_key} is not its score")
+        if ((data.get("higher_is_better") or {}).get(task) or {}).get(metric_name) is False:
+            score.warnings.append(f"metric {metric_name} of task {task!r} is lower-is-better: not a benchmark score")
+        if task in counted and done is not None and counted[task] != done:
+            score.warnings.append(f"the samples file of task {task!r} holds {counted[task]} documents, "
+                                  f"the results say {done}: the logs do not agree")
+        if _is_local(((data.get("configs") or {}).get(task) or {}).get("dataset_path")):
+            score.warnings.append(f"task {task!r} reads a local dataset: not a registered benchmark")
+        found.append(LogScore(score, "lm-evaluation-harness", task, metric_key, partial, done, total, model, path,
+                              revision))
+    return found
+
+
+def _key_values(value: Any) -> dict[str, Any]:
+    """lm-eval's model args: a dict, or the ``key=value,key=value`` string given on its command line."""
+    if isinstance(value, dict):
+        return {k: v for k, v in value.items() if v is not None}
+    if isinstance(value, str):
+        return dict(part.split("=", 1) for part in value.split(",") if "=" in part)
+    return {}
+
+
+def _lm_eval_metric(path: Path, task: str, metrics: dict, wanted: str | None) -> tuple[str, float]:
+    """The mapped ``metric,filter`` value, else the first metric the task reports (its stderr and labels skipped)."""
+    names = [k for k, v in metrics.items()
+             if "," in k and not k.split(",")[0].endswith("_stderr") and isinstance(v, (int, float))]
+    name = wanted if wanted in metrics else (names[0] if names else None)
+    if name is None:
+        raise SourceError(f"{path}: task {task} has no metric values")
+    return name, metrics[name]
+
+
+def _lm_eval_counts(n_samples: dict, members: list[str], counted: dict[str, int]) -> tuple[int | None, int | None]:
+    """(evaluated, in the full set) summed over a group's members; the samples files count when the results don't."""
+    done = total = 0
+    for member in members:
+        entry = n_samples.get(member) or {}
+        member_done = entry.get("effective", counted.get(member))
+        if member_done is None:
+            return None, None
+        done += member_done
+        total = None if total is None or entry.get("original") is None else total + entry["original"]
+    return done, total
+
+
+def _lm_eval_sample_counts(path: Path) -> dict[str, int]:
+    """Documents per task in the ``samples_<task>_<date>.jsonl`` files written beside ``results_<date>.json``."""
+    stamp = path.stem.removeprefix("results_")
+    counts = {}
+    for sample_file in path.parent.glob(f"samples_*_{stamp}.jsonl"):
+        task = sample_file.name.removeprefix("samples_").removesuffix(f"_{stamp}.jsonl")
+        try:
+            docs = {json.loads(line).get("doc_id") for line in sample_file.read_text(encoding="utf-8").splitlines()
+                    if line.strip()}
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError) as exc:
+            raise InputError(f"{sample_file}: not a readable lm-evaluation-harness samples file ({exc})") from exc
+        counts[task] = len(docs)
+    return counts
+
+
+def _timestamp_date(value: Any) -> str | None:
+    """A Unix timestamp (lm-eval's ``date``) as an ISO date in UTC."""
+    from datetime import datetime, timezone
+
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return datetime.fromtimestamp(value, tz=timezone.utc).date().isoformat()
+
+
+def _is_local(dataset: Any) -> bool:
+    """A dataset read from files (``json``/``csv`` builders, or a path), not from a Hub dataset repo."""
+    return isinstance(dataset, str) and (dataset in ("json", "csv", "parquet", "text", "arrow")
+                                         or dataset.startswith(("/", ".")))
+
+
 # ---------------------------------------------------------------------- lighteval
 
 
@@ -219,7 +365,7 @@ def _lighteval_scores(path: Path, data: dict, logs_url: str | None) -> list[LogS
         raise InputError(f"{path}: not a lighteval results file (no 'results' and 'config_general')")
     general = data["config_general"]
     max_samples = general.get("max_samples")
-    date = _LIGHTEVAL_DATE.search(path.name)
+    date = _RESULTS_DATE.search(path.name)
     found = []
     for full_name, metrics in sorted(data["results"].items()):
         if full_name == "all":
@@ -255,13 +401,14 @@ def _lighteval_metric(path: Path, task: str, metrics: dict, wanted: str | None) 
 
 
 def _notes(framework: str, model_args: dict | None, task_args: dict | None, done: int | None,
-           total: int | None, partial: bool, flag: str) -> str:
-    """Who measured it and how: framework, model args, task args, sample count of a partial run."""
+           total: int | None, partial: bool, flag: str, extra: list[str] | None = None) -> str:
+    """Who measured it and how: framework, model args, task args, other setup, sample count of a partial run."""
     parts = [f"{framework} (own evaluation run)"]
     if model_args:
         parts.append("model args: " + ", ".join(f"{k}={v}" for k, v in sorted(model_args.items())))
     if task_args:
         parts.append("task args: " + ", ".join(f"{k}={v}" for k, v in sorted(task_args.items())))
+    parts += extra or []
     if partial:
         count = f"{done} of {total} samples" if done is not None and total else (
             f"at most {done} samples" if done is not None else "part of the samples")
@@ -289,7 +436,7 @@ def _date(created: str | None) -> str | None:
 
 def _annotate(item: LogScore, registry: Any) -> None:
     """Registry key, dataset and task id from the task table; unmapped and local tasks stay unmapped."""
-    table = INSPECT_TASKS if item.framework == "inspect-ai" else LIGHTEVAL_TASKS
+    table = {"inspect-ai": INSPECT_TASKS, "lighteval": LIGHTEVAL_TASKS}.get(item.framework, LM_EVAL_TASKS)
     key = table.get(item.task, (None, None))[0]
     score = item.score
     if key is None or score.warnings:
