@@ -20,7 +20,7 @@ def logs(tmp_path: Path) -> Path:
     folder = tmp_path / "logs"
     folder.mkdir()
     write_zstd_zip(folder / "2026-03-04T10-11-12_gpqa-diamond_abc.eval",
-                   {"header.json": json.dumps(inspect_header(accuracy=0.4343)).encode()})
+                   {"header.json": json.dumps(inspect_header(accuracy=0.4343, model=f"vllm/{REPO}")).encode()})
     return folder
 
 
@@ -31,6 +31,7 @@ def test_preview_entries_from_an_inspect_log(logs: Path) -> None:
     assert entry == {"dataset": {"id": "Idavidrein/gpqa", "task_id": "diamond"}, "value": 43.43, "date": "2026-03-04",
                      "source": {"url": "https://huggingface.co/datasets/alice/logs", "name": "inspect-ai evaluation logs"},
                      "notes": "inspect-ai 0.3.285 (own evaluation run); model args: tensor_parallel_size=2"}
+    assert "needs --model-mismatch-ok" not in run.err
 
 
 def test_partial_run_is_refused_unless_forced(tmp_path: Path) -> None:
@@ -38,7 +39,7 @@ def test_partial_run_is_refused_unless_forced(tmp_path: Path) -> None:
     repo.mkdir()
     (repo / "README.md").write_text("# Tiny-7B\n")
     log = lighteval_results(tmp_path / "results_2026-05-01T10-00-00.json",
-                            {"gsm8k|5": {"extractive_match": 0.61}}, max_samples=100)
+                            {"gsm8k|5": {"extractive_match": 0.61}}, max_samples=100, model=REPO)
     args = ("import-logs", str(log), "--repo-id", REPO, "--repo-dir", str(repo), "--logs-url", "https://example.org/logs")
     preview = run_cli(*args, "--format", "json")
     assert preview.code == 0, preview.err
@@ -77,3 +78,68 @@ def test_upload_needs_a_publishing_flag(logs: Path) -> None:
 def test_missing_log_path(tmp_path: Path) -> None:
     run = run_cli("import-logs", str(tmp_path / "nope.eval"), "--repo-id", REPO)
     assert run.code == 1 and "nope.eval" in run.err
+
+
+def test_a_log_of_another_model_is_refused_with_both_names(tmp_path: Path) -> None:
+    repo = tmp_path / "clone"
+    repo.mkdir()
+    (repo / "README.md").write_text("# Tiny-7B\n")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "a.json").write_text(json.dumps(inspect_header(model="vllm/bob/Other-7B")))
+    args = ("import-logs", str(other), "--repo-id", REPO, "--repo-dir", str(repo), "--logs-url", "https://example.org/l")
+    preview = run_cli(*args)
+    assert preview.code == 0 and "the log's model is bob/Other-7B, not alice/Tiny-7B" in preview.err
+    refused = run_cli(*args, "--apply")
+    assert refused.code == 1 and "bob/Other-7B" in refused.err and REPO in refused.err
+    assert "--model-mismatch-ok" in refused.err and not (repo / ".eval_results").exists()
+    confirmed = run_cli(*args, "--apply", "--model-mismatch-ok")
+    assert confirmed.code == 0, confirmed.err
+    assert yaml.safe_load((repo / ".eval_results" / "gpqa.yaml").read_text())[0]["value"] == 43.43
+
+
+@pytest.mark.parametrize(("model_args", "revision", "why"), [
+    ({"revision": "abc123"}, None, "at revision abc123, not main"),
+    ({"revision": "abc123"}, "def456", "at revision abc123, not def456"),
+    ({}, None, None),
+    ({"revision": "abc123"}, "abc123", None),
+])
+def test_a_log_of_another_revision_is_refused(tmp_path: Path, model_args: dict, revision: str | None,
+                                              why: str | None) -> None:
+    repo = tmp_path / "clone"
+    repo.mkdir()
+    (repo / "README.md").write_text("# Tiny-7B\n")
+    (tmp_path / "a.json").write_text(json.dumps(inspect_header(model=f"hf/{REPO.upper()}", model_args=model_args)))
+    run = run_cli("import-logs", str(tmp_path / "a.json"), "--repo-id", REPO, "--repo-dir", str(repo), "--apply",
+                  "--logs-url", "https://example.org/l", *(["--revision", revision] if revision else []))
+    if why:
+        assert run.code == 1 and why in run.err
+    else:
+        assert run.code == 0, run.err
+
+
+def test_a_local_model_folder_needs_confirmation(tmp_path: Path) -> None:
+    log = lighteval_results(tmp_path / "results_2026-05-01T10-00-00.json", {"gsm8k|5": {"extractive_match": 0.6}},
+                            model=str(tmp_path))
+    run = run_cli("import-logs", str(log), "--repo-id", REPO, "--create-pr")
+    assert run.code == 1 and f"local folder {tmp_path}" in run.err and "--model-mismatch-ok" in run.err
+
+
+def test_a_folder_of_json_logs_is_read_and_an_empty_one_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "json-logs"
+    folder.mkdir()
+    (folder / "2026-03-04T10-11-12+00-00_gsm8k_abc.json").write_text(json.dumps(
+        inspect_header(task="inspect_evals/gsm8k", accuracy=0.8, model=f"vllm/{REPO}",
+                       task_args={"fewshot": 10, "fewshot_seed": 42}), indent=2))
+    (folder / "notes.json").write_text(json.dumps({"version": "x", "comment": "not a log"}))
+    run = run_cli("import-logs", str(folder), "--repo-id", REPO, "--format", "json")
+    assert run.code == 0, run.err
+    (row,) = run.json()["results"]
+    assert row["value"] == 80.0 and "10-shot" in row["notes"] and "task args: fewshot=10, fewshot_seed=42" in row["notes"]
+    (name,) = run.json()["publish"]["files"]
+    assert "10_shot" in name
+
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.json").write_text("{}")
+    empty = run_cli("import-logs", str(tmp_path / "empty"), "--repo-id", REPO, "--format", "json")
+    assert empty.code == 1 and "no evaluation logs in this folder" in empty.err

@@ -137,13 +137,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model-name-override", metavar="TEXT", help="the model's name as printed in the paper")
     _add_output_options(p, ("text", "json"))
 
-    p = add("import-logs", _publishing("import_logs"), "import scores from our own inspect-ai / lighteval logs",
-            "Read inspect-ai .eval/.json logs and lighteval results JSON, map tasks to Hub benchmarks and "
-            "preview entries dated from the run. Partial runs (--limit) are refused without --force.")
+    p = add("import-logs", _publishing("import_logs"), "import scores from our own inspect-ai / lighteval / lm-eval logs",
+            "Read inspect-ai .eval/.json logs, lighteval results JSON (and --save-details parquet) and "
+            "lm-evaluation-harness results JSON (and samples), map tasks to Hub benchmarks and preview entries "
+            "dated from the run. Partial runs (--limit) are refused without --force; logs of another model than "
+            "--repo-id without --model-mismatch-ok.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="log files or folders")
     _add_input_options(p, readme=False)
     p.add_argument("--upload-logs-to", metavar="REPO", help="upload the logs to this Hub dataset repo and link entries to it")
     p.add_argument("--logs-url", metavar="URL", help="where the logs are already published (source.url)")
+    p.add_argument("--model-mismatch-ok", action="store_true",
+                   help="publish although the logs name another model, revision or a local folder than --repo-id")
     _add_output_options(p, ("eval-results", "model-index", "json"))
     _add_publish_options(p)
 

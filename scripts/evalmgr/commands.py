@@ -316,7 +316,7 @@ def _paper_confirmed(args: argparse.Namespace) -> Collected:
 
 
 def import_logs(args: argparse.Namespace) -> Collected:
-    from .sources.eval_logs import scores_from_logs
+    from .sources.eval_logs import model_mismatch, scores_from_logs
 
     paths = [Path(p) for p in args.paths]
     missing = [str(p) for p in paths if not p.exists()]
@@ -336,12 +336,18 @@ def import_logs(args: argparse.Namespace) -> Collected:
             + ", ".join(f"{f.task} ({f.samples} of {f.total_samples or '?'} samples)" for f in partial),
             "a partial run is not the benchmark score: run the full set, or --force to publish it marked partial",
         )
+    mismatches = sorted({why for f in found if args.repo_id and (why := model_mismatch(f, args.repo_id, args.revision))})
+    if mismatches and publishing and not args.model_mismatch_ok:
+        raise EvalManagerError("not this repo's model: " + "; ".join(mismatches),
+                               "import logs of this model, or confirm the pairing with --model-mismatch-ok")
     url = args.logs_url
     if args.upload_logs_to:  # only now: nothing is uploaded for a refused change
         url = upload_logs(hub_for(args), args.upload_logs_to, paths)
         for s in scores:
             s.provenance = replace(s.provenance, url=url) if s.provenance else Provenance(kind="logs", url=url)
     warnings = [w for s in scores for w in s.warnings]
+    if not args.model_mismatch_ok:
+        warnings += [f"{why}: publishing needs --model-mismatch-ok" for why in mismatches]
     if not url:
         warnings.append("no --logs-url or --upload-logs-to: the entries will have no source link to the logs")
     return Collected(args.repo_id, scores, warnings)

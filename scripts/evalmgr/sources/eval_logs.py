@@ -79,6 +79,8 @@ LM_EVAL_TASKS: dict[str, tuple[str, str | None]] = {
     "humaneval": ("humaneval", "pass@1,create_test"),
     "mbpp": ("mbpp", "pass_at_1,none"),
 }
+_SHOT_ARGS = ("fewshot", "num_fewshot", "n_shot", "shots", "few_shot")  # inspect task args that set the shots
+_INSPECT_JSON_HEAD = re.compile(rb'\s*\{\s*"version"\s*:\s*\d+\s*,\s*"status"\s*:')
 _ZSTD = 93  # zip compression method id of Zstandard (inspect-ai writes its .eval members with it)
 _RESULTS_DATE = re.compile(r"results_(\d{4}-\d{2}-\d{2})T")
 
@@ -118,6 +120,25 @@ def scores_from_logs(paths: list[Path], logs_url: str | None = None, registry: A
     for item in found:
         _annotate(item, registry)
     return found
+
+
+def model_mismatch(item: LogScore, repo_id: str, revision: str | None) -> str | None:
+    """Why the log's model may not be ``repo_id`` at ``revision`` (both named), or None when it is.
+
+    A local folder cannot be checked against a repo id, so it needs the user's confirmation like another repo.
+    """
+    model = item.model
+    if model and item.framework == "inspect-ai":
+        model = model.split("/", 1)[1] if "/" in model else None  # "vllm/org/name" -> "org/name"
+    if not model:
+        return f"the log does not name its model (target {repo_id})"
+    if model.startswith(("/", ".", "~")) or Path(model).expanduser().is_dir():
+        return f"the log's model is the local folder {model}, which cannot be checked to be {repo_id}"
+    if model.casefold() != repo_id.casefold():
+        return f"the log's model is {model}, not {repo_id}"
+    if item.revision and item.revision != (revision or "main"):
+        return f"the log evaluated {model} at revision {item.revision}, not {revision or 'main'}"
+    return None
 
 
 def percent(value: float) -> float:
@@ -176,16 +197,31 @@ def _read_json(path: Path) -> dict:
 
 
 def _expand(paths: list[Path]) -> list[Path]:
-    """Files as given; folders replaced by the logs they hold (inspect ``*.eval``, lighteval ``results_*.json``)."""
+    """Files as given; folders replaced by the logs they hold: inspect ``*.eval`` and ``--log-format json``
+    logs, lighteval and lm-eval ``results_*.json``. A folder without any log is an error, never an empty import."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files += sorted(path.rglob("*.eval")) + sorted(path.rglob("results_*.json"))
+            found = sorted(path.rglob("*.eval")) + sorted(
+                p for p in path.rglob("*.json") if p.name.startswith("results_") or _is_inspect_json(p))
+            if not found:
+                raise InputError(f"{path}: no evaluation logs in this folder",
+                                 hint="give inspect .eval or .json logs, or lighteval / lm-eval results_*.json files")
+            files += found
         elif path.is_file():
             files.append(path)
         else:
             raise InputError(f"{path}: no such file or folder")
     return files
+
+
+def _is_inspect_json(path: Path) -> bool:
+    """An inspect ``--log-format json`` log: it opens with its ``version`` and ``status`` (read from its head only)."""
+    try:
+        with path.open("rb") as handle:
+            return bool(_INSPECT_JSON_HEAD.match(handle.read(256)))
+    except OSError:
+        return False
 
 
 # ---------------------------------------------------------------------- inspect-ai
@@ -206,14 +242,18 @@ def _inspect_scores(path: Path, log: dict, logs_url: str | None) -> list[LogScor
     epochs = (spec.get("config") or {}).get("epochs")
     partial = bool((spec.get("config") or {}).get("limit")) or (done is not None and total is not None and done < total)
     version = (spec.get("packages") or {}).get("inspect_ai")
+    task_args = spec.get("task_args") or {}  # with the task's defaults: a 10-shot default is recorded too
     notes = _notes(f"inspect-ai {version}" if version else "inspect-ai", spec.get("model_args"),
-                   spec.get("task_args"), done, total, partial, "--limit")
+                   task_args, _partial_text(done, total, partial, "--limit"))
     if epochs and epochs > 1:
         notes += f"; {epochs} epochs"
-    score = _score(task, value, _date(spec.get("created")), notes, path, metric_name, "inspect-ai", logs_url)
+    shots = next((v for k, v in task_args.items() if k in _SHOT_ARGS and type(v) is int), INSPECT_SHOTS.get(task))
+    score = _score(task, value, _date(spec.get("created")), notes, path, metric_name, "inspect-ai", logs_url,
+                   f"{shots}-shot" if shots is not None else None)
     if spec.get("task_file"):
         score.warnings.append(f"task {task!r} comes from the local file {spec['task_file']}: not a registered benchmark")
-    return [LogScore(score, "inspect-ai", task, metric_name, partial, done, total, spec.get("model"), path)]
+    revision = (spec.get("model_args") or {}).get("revision")
+    return [LogScore(score, "inspect-ai", task, metric_name, partial, done, total, spec.get("model"), path, revision)]
 
 
 def _inspect_metric(results: dict, wanted: str | None) -> tuple[str, float]:
@@ -278,7 +318,7 @@ def _lm_eval_scores(path: Path, data: dict, logs_url: str | None) -> list[LogSco
         if filter_name and filter_name != "none":
             extra.append(f"filter {filter_name}")
         notes = _notes(f"lm-evaluation-harness {version}" if version else "lm-evaluation-harness", model_args,
-                       None, done, total, partial, "--limit", extra + setup)
+                       None, _partial_text(done, total, partial, "--limit"), extra + setup)
         setting = f"{shots.pop()}-shot" if len(shots) == 1 else None
         score = _score(task, value, date, notes, path, metric_key, "lm-evaluation-harness", logs_url, setting)
         if wanted is not None and metric_key != wanted:
@@ -361,11 +401,11 @@ def _is_local(dataset: Any) -> bool:
 
 
 def _lighteval_scores(path: Path, data: dict, logs_url: str | None) -> list[LogScore]:
-    if "results" not in data or "config_general" not in data:
-        raise InputError(f"{path}: not a lighteval results file (no 'results' and 'config_general')")
     general = data["config_general"]
     max_samples = general.get("max_samples")
     date = _RESULTS_DATE.search(path.name)
+    model_config = general.get("model_config") or {}
+    details = _lighteval_details(path)
     found = []
     for full_name, metrics in sorted(data["results"].items()):
         if full_name == "all":
@@ -374,19 +414,53 @@ def _lighteval_scores(path: Path, data: dict, logs_url: str | None) -> list[LogS
         task = parts[-2] if len(parts) >= 2 else parts[0]
         shots = int(parts[-1]) if len(parts) >= 2 and parts[-1].isdigit() else None
         metric_name, value = _lighteval_metric(path, full_name, metrics, LIGHTEVAL_TASKS.get(task, (None, None))[1])
-        model_args = {k: v for k, v in (general.get("model_config") or {}).items()
+        model_args = {k: v for k, v in model_config.items()
                       if k in ("dtype", "tensor_parallel_size", "use_chat_template", "override_chat_template",
                                "system_prompt") and v not in (None, False)}
-        notes = _notes("lighteval", model_args, None, max_samples, None, max_samples is not None, "--max-samples")
+        rows = details.get(full_name)
+        partial = max_samples is not None
+        if rows is not None:  # the details list every evaluated sample: an exact count
+            count = f"partial run: {rows} samples (--max-samples {max_samples})" if partial else None
+            extra = [f"{rows} samples in the details"]
+        else:
+            count, extra = _partial_text(max_samples, None, partial, "--max-samples"), []
+        notes = _notes("lighteval", model_args, None, count, extra)
         setting = f"{shots}-shot" if shots is not None else None
         score = _score(task, value, date.group(1) if date else None, notes, path, metric_name, "lighteval",
                        logs_url, setting)
         hf_repo = ((data.get("config_tasks") or {}).get(full_name) or {}).get("hf_repo")
         if hf_repo and hf_repo.startswith(("/", ".")):
             score.warnings.append(f"task {task!r} reads the local dataset {hf_repo}: not a registered benchmark")
-        found.append(LogScore(score, "lighteval", task, metric_name, max_samples is not None, max_samples, None,
-                              general.get("model_name"), path))
+        if rows is not None and max_samples is not None and rows > max_samples:
+            score.warnings.append(f"the details of task {task!r} hold {rows} samples, more than --max-samples "
+                                  f"{max_samples}: the logs do not agree")
+        found.append(LogScore(score, "lighteval", task, metric_name, partial,
+                              rows if rows is not None else max_samples, None, general.get("model_name"), path,
+                              model_config.get("revision")))
     return found
+
+
+def _lighteval_details(path: Path) -> dict[str, int]:
+    """Samples per task in the run's ``--save-details`` parquet files, read when present and pyarrow is installed.
+
+    lighteval writes ``OUT/results/MODEL/results_STAMP.json`` and ``OUT/details/MODEL/STAMP/details_TASK_STAMP.parquet``.
+    """
+    stamp = path.stem.removeprefix("results_")
+    files = {f for parent in list(path.parents)[:4]
+             for f in parent.glob(f"details/**/{stamp}/details_*_{stamp}.parquet")}
+    if not files:
+        return {}
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        return {}  # the results alone are read as before; the details are extra evidence
+    rows = {}
+    for file in sorted(files):
+        try:
+            rows[file.name.removeprefix("details_").removesuffix(f"_{stamp}.parquet")] = pq.read_metadata(file).num_rows
+        except (OSError, ValueError) as exc:  # pyarrow raises ArrowInvalid (a ValueError) for a damaged file
+            raise InputError(f"{file}: not a readable lighteval details file ({exc})") from exc
+    return rows
 
 
 def _lighteval_metric(path: Path, task: str, metrics: dict, wanted: str | None) -> tuple[str, float]:
@@ -400,20 +474,27 @@ def _lighteval_metric(path: Path, task: str, metrics: dict, wanted: str | None) 
 # ---------------------------------------------------------------------- common
 
 
-def _notes(framework: str, model_args: dict | None, task_args: dict | None, done: int | None,
-           total: int | None, partial: bool, flag: str, extra: list[str] | None = None) -> str:
-    """Who measured it and how: framework, model args, task args, other setup, sample count of a partial run."""
+def _notes(framework: str, model_args: dict | None, task_args: dict | None, partial_text: str | None,
+           extra: list[str] | None = None) -> str:
+    """Who measured it and how: framework, model args, task args, other setup, how much of a partial run."""
     parts = [f"{framework} (own evaluation run)"]
     if model_args:
         parts.append("model args: " + ", ".join(f"{k}={v}" for k, v in sorted(model_args.items())))
     if task_args:
         parts.append("task args: " + ", ".join(f"{k}={v}" for k, v in sorted(task_args.items())))
     parts += extra or []
-    if partial:
-        count = f"{done} of {total} samples" if done is not None and total else (
-            f"at most {done} samples" if done is not None else "part of the samples")
-        parts.append(f"partial run: {count} ({flag})")
+    if partial_text:
+        parts.append(partial_text)
     return "; ".join(parts)
+
+
+def _partial_text(done: int | None, total: int | None, partial: bool, flag: str) -> str | None:
+    """``partial run: 10 of 1319 samples (--limit)``, or None for a full run."""
+    if not partial:
+        return None
+    count = f"{done} of {total} samples" if done is not None and total else (
+        f"at most {done} samples" if done is not None else "part of the samples")
+    return f"partial run: {count} ({flag})"
 
 
 def _score(task: str, value: float, date: str | None, notes: str, path: Path, metric: str, framework: str,
