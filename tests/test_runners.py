@@ -108,19 +108,22 @@ def test_inspect_hf_full_run_scores_and_pushes_logs(work, scripts, models, hub) 
     assert cli.json()["publish"]["files"] == []
 
 
-def test_inspect_hf_limited_run_is_partial(work, scripts, models) -> None:
+def test_inspect_hf_limited_json_run_with_task_args(work, scripts, models) -> None:
+    """``-T fewshot=2`` reaches the task; the ``--log-format json`` log folder reads back partial and 2-shot."""
     logs = work / "inspect-math"
     result = run_script(scripts["inspect"], [
         "--backend", "hf", "--model", str(models["tiny-math"]), "--task", f"{INSPECT_TASKS}@tiny_math",
-        "--limit", "3", "--log-dir", str(logs),
+        "--limit", "3", "--log-dir", str(logs), "-T", "fewshot=2", "--log-format", "json",
     ], cwd=work)
     run = summary(ok(result))["runs"][0]
     assert run["samples"] == 3 and run["limit"] == 3 and run["dataset_samples"] == 4
     assert run["metrics"]["match/accuracy"] == pytest.approx(2 / 3)
+    assert Path(run["log"]).suffix == ".json" and Path(run["log"]).parent == logs
 
-    (item,) = scores_from_logs([Path(run["log"])])
+    (item,) = scores_from_logs([logs])  # the folder: inspect's JSON logs are found in it
     assert item.partial is True and item.score.value == 66.67
     assert "partial run: 3 of 4 samples (--limit)" in item.score.notes
+    assert "task args: fewshot=2" in item.score.notes and item.score.setting == "2-shot"
 
 
 def test_inspect_unknown_task_fails_fast_with_close_names(work, scripts) -> None:
@@ -137,12 +140,23 @@ def test_inspect_vllm_model_args_reach_the_provider(work, scripts) -> None:
     result = run_script(scripts["inspect"], [
         "--model", "Qwen/Qwen3-0.6B", "--task", "gsm8k", "--backend", "vllm", "--tensor-parallel-size", "2",
         "--gpu-memory-utilization", "0.85", "--dtype", "bfloat16", "--trust-remote-code", "-M", "max_num_seqs=64",
-        "--dry-run",
+        "--max-model-len", "8192", "--chat-template", "tmpl.jinja", "-T", "fewshot=0", "--dry-run",
     ], cwd=work)
     plan = json.loads(ok(result))
     assert plan["task"] == "inspect_evals/gsm8k" and plan["model"] == "vllm/Qwen/Qwen3-0.6B"
     assert plan["model_args"] == {"tensor_parallel_size": 2, "gpu_memory_utilization": 0.85, "dtype": "bfloat16",
-                                  "trust_remote_code": True, "max_num_seqs": 64}
+                                  "trust_remote_code": True, "max_num_seqs": 64, "max_model_len": 8192,
+                                  "chat_template": "tmpl.jinja"}
+    assert plan["task_args"] == {"fewshot": 0}
+    (work / "tmpl.jinja").write_text("{{ messages }}")
+    result = run_script(scripts["inspect"], ["--model", "org/m", "--task", "hf/org/bench/diamond@v2", "--backend",
+                                             "hf", "--chat-template", "tmpl.jinja", "--dry-run"], cwd=work)
+    plan = json.loads(ok(result))  # a Hub task goes to inspect as given; transformers gets the template's text
+    assert plan["task"] == "hf/org/bench/diamond@v2" and plan["model_args"]["chat_template"] == "{{ messages }}"
+    result = run_script(scripts["inspect"], ["--model", "m", "--task", "hf/only-org", "--dry-run"], cwd=work)
+    assert result.returncode == 2 and "hf/ORG/DATASET" in result.stderr
+    result = run_script(scripts["inspect"], ["--model", "m", "--task", "gsm8k", "--backend", "vllm"], cwd=work)
+    assert result.returncode == 2 and "uv run --with 'vllm==0.29.0'" in result.stderr
     result = run_script(scripts["inspect"], ["--model", "m", "--task", "gsm8k", "--backend", "hf",
                                              "--tensor-parallel-size", "2", "--dry-run"], cwd=work)
     assert result.returncode == 2 and "only apply to --backend vllm" in result.stderr
@@ -181,6 +195,12 @@ def test_lighteval_unknown_task_fails_fast(work, scripts) -> None:
                         cwd=work)
     assert result.returncode == 2
     assert "unknown lighteval task 'gpqa:diamnd'" in result.stderr and "gpqa:diamond" in result.stderr
+    result = run_script(scripts["lighteval"], ["--model", "org/m", "--tasks", "gsm8k|5", "--max-model-len", "8192",
+                                               "--gpu-memory-utilization", "0.8", "--dtype", "bfloat16",
+                                               "--model-args", "dtype=float16,max_num_seqs=8", "--dry-run"], cwd=work)
+    params = json.loads(ok(result))["model_parameters"]  # the named options win over --model-args
+    assert (params["max_model_length"], params["gpu_memory_utilization"], params["dtype"]) == (8192, 0.8, "bfloat16")
+    assert params["max_num_seqs"] == "8"  # lighteval types it when it builds the config
 
 
 def test_inspect_eval_checks_provider_and_task_before_any_request(work) -> None:
