@@ -117,8 +117,7 @@ def test_inference_providers_need_no_gpu(hub: HubEmulator, flavors: list[jobs.Fl
 
 
 def test_a_name_never_decides(seeded: HubEmulator, hf_env: dict[str, str]) -> None:
-    run = run_job(hf_env, "--model", SMALL, "--task", "gpqa_diamond", "--framework", "inspect", "--dry-run",
-                  "--format", "json")
+    run = run_job(hf_env, "--model", SMALL, "--task", "gpqa_diamond", "--framework", "inspect", "--dry-run", "--json")
     assert run.code == 0, run.err
     assert run.json()["hardware"]["flavor"] == "t4-small"
     assert "494M parameters" in run.json()["hardware"]["reason"]

@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", metavar="RUN", help="continue an interrupted run (its name or .jsonl path)")
     p.add_argument("--mapping", metavar="FILE", help="extra benchmark mapping JSON")
     p.add_argument("--format", choices=("text", "json"), default="text", help="summary format on stdout")
+    p.add_argument("--json", dest="format", action="store_const", const="json", help="same as --format json")
     return p
 
 

@@ -36,6 +36,9 @@ def _add_input_options(p: argparse.ArgumentParser, *, readme: bool = True) -> No
 
 def _add_output_options(p: argparse.ArgumentParser, formats: tuple[str, ...]) -> None:
     p.add_argument("--format", choices=formats, default=formats[0], help=f"output format (default: {formats[0]})")
+    p.add_argument("--json", dest="format", action="store_const", const="json", help="same as --format json")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="print only the result (files, URL or JSON) and errors: no warnings or status lines")
 
 
 def _add_publish_options(p: argparse.ArgumentParser) -> None:
@@ -208,9 +211,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     load_dotenv_file()
+    from . import render
     from .errors import EvalManagerError
     from .render import print_error
 
+    render.QUIET = args.quiet
     try:
         return args.func(args)
     except EvalManagerError as exc:

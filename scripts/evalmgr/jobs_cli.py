@@ -68,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --wait: stop waiting after this long, e.g. 3h (default: --timeout + 30m)")
     p.add_argument("--dry-run", action="store_true", help="size the hardware and show the job; submit nothing")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.add_argument("--json", dest="format", action="store_const", const="json", help="same as --format json")
     return p
 
 

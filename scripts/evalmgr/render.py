@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .scores import Score
 
 SECRET_VARS = ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "AA_API_KEY")
+QUIET = False  # -q/--quiet: warnings and status lines are not printed (results and errors always are)
 
 
 def secrets() -> list[str]:
@@ -46,6 +47,12 @@ def out(text: str = "") -> None:
 
 def err(text: str) -> None:
     sys.stderr.write(redact(text) + "\n")
+
+
+def note(text: str) -> None:
+    """A warning or status line on stderr, unless -q/--quiet."""
+    if not QUIET:
+        err(text)
 
 
 def emit_json(data: Any) -> None:
@@ -90,22 +97,20 @@ def print_collected(args: argparse.Namespace, collected: Collected, change: Chan
                 out(text.rstrip("\n"))
                 out()
         for w in collected.warnings:
-            err(f"warning: {w}")
+            note(f"warning: {w}")
         for r in collected.refused:
             err(f"refused: {r}")
         for p in outcome.problems:
             err(f"{p.severity}: {p.location}: {p.message}")
         for s in outcome.already_present:
-            err(f"already present: {s.benchmark} = {s.value:g}")
+            note(f"already present: {s.benchmark} = {s.value:g}")
         for c in outcome.conflicts:
             err(f"conflict (forced): {c.dataset_id} [{c.task_id}] {c.existing_value} -> {c.new_value}")
         if outcome.status == "preview" and not outcome.files and outcome.already_present:
-            err("nothing new: every result is already present")
-        elif outcome.status == "preview":
-            err(outcome.message)
+            note("nothing new: every result is already present")
         else:
-            err(outcome.message)
-            if outcome.url:
+            note(outcome.message)
+            if outcome.status != "preview" and outcome.url:
                 out(outcome.url)
     return 0
 
