@@ -270,7 +270,8 @@ def import_aa(args: argparse.Namespace, only: list[str] | None = None) -> Collec
     from .sources.aa import fetch_models, find_model, scores_from_aa
 
     models = fetch_models()
-    model = find_model(models, creator_slug=args.creator_slug, model_name=args.model_name, repo_id=args.repo_id)
+    model = find_model(models, creator_slug=args.creator_slug, model_name=args.model_name, repo_id=args.repo_id,
+                       model_id=getattr(args, "aa_model_id", None))
     reg = registry(args)
     report = scores_from_aa(model, registry=reg)
     resolve_task_ids(args, reg, report.scores)
