@@ -143,3 +143,27 @@ def test_a_folder_of_json_logs_is_read_and_an_empty_one_refused(tmp_path: Path) 
     (tmp_path / "empty" / "notes.json").write_text("{}")
     empty = run_cli("import-logs", str(tmp_path / "empty"), "--repo-id", REPO, "--format", "json")
     assert empty.code == 1 and "no evaluation logs in this folder" in empty.err
+
+
+@pytest.mark.parametrize(("logs_url", "source"), [
+    ("hf://buckets/alice/eval-logs/inspect/run1", "{hub}/buckets/alice/eval-logs/tree/inspect/run1"),
+    ("hf://buckets/alice/eval-logs/inspect/run1/2026-03-04_gpqa.eval",
+     "{hub}/buckets/alice/eval-logs/tree/inspect/run1"),
+    ("hf://buckets/alice/eval-logs", "{hub}/buckets/alice/eval-logs"),
+    ("hf://datasets/alice/eval-logs/logs/", "{hub}/datasets/alice/eval-logs/tree/main/logs"),
+    ("https://example.org/logs", "https://example.org/logs"),
+])
+def test_logs_in_a_bucket_link_to_its_page(logs: Path, hub: HubEmulator, logs_url: str, source: str) -> None:
+    """A location on the Hub links to its page there (the Hub of HF_ENDPOINT: the emulator here)."""
+    run = run_cli("import-logs", str(logs), "--repo-id", REPO, "--logs-url", logs_url, "--json")
+    assert run.code == 0, run.err
+    (row,) = run.json()["results"]
+    assert row["source"]["url"] == source.format(hub=hub.endpoint)
+
+
+def test_a_storage_location_is_not_an_upload_target(logs: Path) -> None:
+    run = run_cli("import-logs", str(logs), "--repo-id", REPO, "--upload-logs-to", "hf://buckets/alice/logs",
+                  "--create-pr")
+    assert run.code == 2 and "--logs-url" in run.err and "hf buckets cp" in run.err
+    run = run_cli("import-logs", str(logs), "--repo-id", REPO, "--logs-url", "s3://bucket/logs")
+    assert run.code == 2 and "hf://buckets/NS/NAME" in run.err

@@ -150,7 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="log files or folders")
     _add_input_options(p, readme=False)
     p.add_argument("--upload-logs-to", metavar="REPO", help="upload the logs to this Hub dataset repo and link entries to it")
-    p.add_argument("--logs-url", metavar="URL", help="where the logs are already published (source.url)")
+    p.add_argument("--logs-url", metavar="URL",
+                   help="where the logs are already published (source.url): an https URL, hf://buckets/NS/NAME/PATH "
+                        "or hf://datasets/NS/NAME/PATH")
     p.add_argument("--model-mismatch-ok", action="store_true",
                    help="publish although the logs name another model, revision or a local folder than --repo-id")
     _add_output_options(p, ("eval-results", "model-index", "json"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -326,8 +327,13 @@ def import_logs(args: argparse.Namespace) -> Collected:
     publishing = args.apply or args.create_pr or args.pr is not None
     if args.upload_logs_to and not publishing:
         raise UsageError("--upload-logs-to uploads the logs: add --apply or --create-pr (or preview without it)")
+    if args.upload_logs_to and args.upload_logs_to.startswith("hf://"):
+        raise UsageError(f"--upload-logs-to takes a dataset repo id; {args.upload_logs_to} is a storage location",
+                         "copy the logs there yourself (`hf buckets cp`, or inspect's --log-dir hf://buckets/...) "
+                         "and pass it as --logs-url")
+    logs_url = web_url(args.logs_url, hub_for(args).endpoint) if args.logs_url else None
     reg = registry(args)
-    found = scores_from_logs(paths, logs_url=args.logs_url, registry=reg)
+    found = scores_from_logs(paths, logs_url=logs_url, registry=reg)
     scores = [f.score for f in found]
     resolve_task_ids(args, reg, scores)
     partial = [f for f in found if f.partial]
@@ -341,7 +347,7 @@ def import_logs(args: argparse.Namespace) -> Collected:
     if mismatches and publishing and not args.model_mismatch_ok:
         raise EvalManagerError("not this repo's model: " + "; ".join(mismatches),
                                "import logs of this model, or confirm the pairing with --model-mismatch-ok")
-    url = args.logs_url
+    url = logs_url
     if args.upload_logs_to:  # only now: nothing is uploaded for a refused change
         url = upload_logs(hub_for(args), args.upload_logs_to, paths)
         for s in scores:
@@ -352,6 +358,23 @@ def import_logs(args: argparse.Namespace) -> Collected:
     if not url:
         warnings.append("no --logs-url or --upload-logs-to: the entries will have no source link to the logs")
     return Collected(args.repo_id, scores, warnings)
+
+
+def web_url(location: str, endpoint: str) -> str:
+    """The page of a Hub storage location, for ``source.url``: ``hf://buckets/NS/NAME/PATH`` (a bucket, the
+    Hub docs' place for inspect logs) and ``hf://datasets/NS/NAME/PATH`` become links; an http(s) URL stays."""
+    if location.startswith(("https://", "http://")):
+        return location
+    match = re.fullmatch(r"hf://(buckets|datasets)/([\w.-]+/[\w.-]+)(?:/(.*?))?/?", location)
+    if not match:
+        raise UsageError(f"--logs-url {location!r} is neither an http(s) URL nor hf://buckets/NS/NAME[/PATH] "
+                         "or hf://datasets/NS/NAME[/PATH]")
+    kind, repo, path = match.groups()
+    if path and Path(path).suffix:  # a log file: link the folder that holds it
+        path = path.rsplit("/", 1)[0] if "/" in path else ""
+    if kind == "buckets":
+        return f"{endpoint}/buckets/{repo}" + (f"/tree/{path}" if path else "")
+    return f"{endpoint}/datasets/{repo}/tree/main" + (f"/{path}" if path else "")
 
 
 def upload_logs(hub: Hub, repo_id: str, paths: list[Path]) -> str:
