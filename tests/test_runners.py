@@ -167,7 +167,7 @@ def test_lighteval_accelerate_run_with_max_samples(work, scripts, models) -> Non
     result = run_script(scripts["lighteval"], [
         "--backend", "accelerate", "--model", str(models["tiny-mc"]), "--tasks", "tiny_mc|0,tiny_math|0",
         "--custom-tasks", str(LIGHTEVAL_TASKS), "--model-args", "device=cpu", "--max-samples", "4",
-        "--use-chat-template", "--output-dir", str(out_dir),
+        "--use-chat-template", "--output-dir", str(out_dir), "--save-details",
     ], cwd=work)
     run = summary(ok(result))["runs"][0]
     # lighteval 0.13 shuffles the docs with random.Random(42) and keeps the first --max-samples of them
@@ -186,7 +186,8 @@ def test_lighteval_accelerate_run_with_max_samples(work, scripts, models) -> Non
     mc = items["tiny_mc"]
     assert (mc.framework, mc.metric, mc.partial, mc.samples) == ("lighteval", "em", True, 4)
     assert mc.score.value == expected * 100 and mc.score.setting == "0-shot" and mc.score.date in run_dates()
-    assert "partial run: at most 4 samples (--max-samples)" in mc.score.notes
+    assert "partial run: 4 samples (--max-samples 4)" in mc.score.notes  # counted in the --save-details parquet
+    assert "4 samples in the details" in mc.score.notes
     assert "override_chat_template=True" in mc.score.notes
 
 
