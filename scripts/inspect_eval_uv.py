@@ -4,7 +4,7 @@
 #     "inspect-ai==0.3.285",
 #     "inspect-evals==0.26.0",
 #     "huggingface_hub==2.4.0",
-#     "openai==3.54.0",
+#     "openai==3.57.0",
 # ]
 #
 # [tool.hf-jobs]

@@ -4,8 +4,8 @@
 #     "inspect-ai==0.3.285",
 #     "inspect-evals==0.26.0",
 #     "huggingface_hub==2.4.0",
-#     "transformers==5.23.0",
-#     "accelerate==1.15.0",
+#     "transformers==5.24.0",
+#     "accelerate==1.16.0",
 #     "torch==2.13.0",
 # ]
 #

@@ -3,10 +3,10 @@
 # dependencies = [
 #     "lighteval[extended_tasks,math]==0.13.0",
 #     "transformers==4.57.6",
-#     "accelerate==1.15.0",
+#     "accelerate==1.15.0",  # 1.16 needs Python 3.11; lighteval runs on 3.10
 #     "huggingface_hub==0.36.2",
 #     "datasets==5.0.1",
-#     "xxhash==3.8.2",
+#     "xxhash==3.8.2",  # 4.x refuses str input, which lighteval 0.13 hashes
 #     "pyyaml>=6",
 # ]
 #

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -46,3 +49,30 @@ def test_hf_jobs_reads_the_launch_defaults(runner: Path) -> None:
     launch = parse_uv_script_header(runner.read_text())  # huggingface_hub's own reader, as `hf jobs uv run`
     assert launch is not None and launch.secrets == ["HF_TOKEN"]
     assert launch.flavor and launch.timeout
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("uv") is None, reason="uv is not installed")
+@pytest.mark.parametrize("runner", RUNNERS, ids=lambda p: p.name)
+def test_pins_resolve_at_the_python_floor_and_vllm_only_when_asked(runner: Path, tmp_path: Path) -> None:
+    """``uv pip compile`` of the header for Linux x86-64 at its lowest Python, against the configured indexes:
+    it resolves, without vLLM; with the header's vLLM pin added (what --backend vllm installs) it resolves too."""
+    from runners.uv_env import uv_env
+
+    meta = header(runner)
+    floor = re.fullmatch(r">=\s*(\d+\.\d+)", meta["requires-python"]).group(1)
+
+    def compile_(requirements: list[str]) -> subprocess.CompletedProcess[str]:
+        (tmp_path / "requirements.in").write_text("\n".join(requirements) + "\n")
+        return subprocess.run(["uv", "pip", "compile", str(tmp_path / "requirements.in"), "--quiet", "--python-version",
+                               floor, "--python-platform", "x86_64-manylinux_2_28"], capture_output=True, text=True,
+                              env={**os.environ, **uv_env()}, timeout=600, check=False)
+
+    cpu = compile_(meta["dependencies"])
+    assert cpu.returncode == 0, cpu.stderr[-2000:]
+    assert not re.search(r"^(vllm|flashinfer-python|xformers)==", cpu.stdout, re.MULTILINE)
+    vllm = meta.get("tool", {}).get("evalmgr", {}).get("vllm")
+    if vllm:
+        gpu = compile_([*meta["dependencies"], vllm])
+        assert gpu.returncode == 0, gpu.stderr[-2000:]
+        assert re.search(rf"^{re.escape(vllm)}$", gpu.stdout, re.MULTILINE)
