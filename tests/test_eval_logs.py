@@ -176,3 +176,15 @@ def test_lighteval_details_count_the_samples(tmp_path: Path) -> None:
     assert "30 samples in the details" in gsm8k.score.notes
     assert ifeval.score.benchmark_key is None
     assert any("hold 31 samples, more than --max-samples 30" in w for w in ifeval.score.warnings)
+
+
+@pytest.mark.parametrize(("task", "mapped"), [
+    ("hf/Idavidrein/gpqa/diamond", ("gpqa_diamond", "Idavidrein/gpqa", "diamond")),  # a registered benchmark
+    ("hf/acme/new-bench/hard@v2", (None, "acme/new-bench", "hard")),  # the Hub dataset defines itself
+    ("hf/acme/new-bench", (None, None, None)),  # which task? not guessed
+])
+def test_hub_benchmark_tasks_name_their_dataset_and_task(tmp_path: Path, task: str, mapped: tuple) -> None:
+    (tmp_path / "a.json").write_text(json.dumps(inspect_header(task=task)))
+    (item,) = scores_from_logs([tmp_path / "a.json"])
+    assert (item.score.benchmark_key, item.score.dataset_id, item.score.task_id) == mapped
+    assert bool(item.score.warnings) == (mapped[1] is None)

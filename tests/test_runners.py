@@ -108,6 +108,41 @@ def test_inspect_hf_full_run_scores_and_pushes_logs(work, scripts, models, hub) 
     assert cli.json()["publish"]["files"] == []
 
 
+HUB_TASK_EVAL_YAML = """\
+name: Tiny bench
+tasks:
+  - id: mc
+    split: test
+    field_spec:
+      input: question
+      target: target
+      choices: choices
+    solvers:
+      - name: multiple_choice
+    scorers:
+      - name: choice
+"""
+
+
+def test_inspect_runs_a_hub_benchmark_task(work, scripts, models, hub) -> None:
+    """``--task hf/ORG/DATASET/TASK_ID``: inspect builds the task from the dataset's eval.yaml on the Hub (the
+    emulator); the log then names the benchmark's own dataset and task id."""
+    hub.add_dataset("alice/tiny-bench", {"eval.yaml": HUB_TASK_EVAL_YAML,
+                                         "data/test.jsonl": (RUNNERS / "data" / "tiny_mc" / "test.jsonl").read_text()})
+    logs = work / "inspect-hub-task"
+    result = run_script(scripts["inspect"], [
+        "--backend", "hf", "--model", str(models["tiny-mc"]), "--task", "hf/alice/tiny-bench/mc", "--device", "cpu",
+        "--log-dir", str(logs), "--log-format", "json",
+    ], cwd=work, extra_env={"HF_HUB_OFFLINE": "0", "HF_DATASETS_OFFLINE": "0"})
+    run = summary(ok(result))["runs"][0]
+    assert run["status"] == "success" and run["samples"] == 5
+    assert run["metrics"]["choice/accuracy"] == pytest.approx(0.6)
+
+    (item,) = scores_from_logs([logs])
+    assert (item.score.value, item.score.dataset_id, item.score.task_id) == (60.0, "alice/tiny-bench", "mc")
+    assert item.score.warnings == [] and not item.partial
+
+
 def test_inspect_hf_limited_json_run_with_task_args(work, scripts, models) -> None:
     """``-T fewshot=2`` reaches the task; the ``--log-format json`` log folder reads back partial and 2-shot."""
     logs = work / "inspect-math"

@@ -79,6 +79,7 @@ LM_EVAL_TASKS: dict[str, tuple[str, str | None]] = {
     "humaneval": ("humaneval", "pass@1,create_test"),
     "mbpp": ("mbpp", "pass_at_1,none"),
 }
+_HUB_TASK = re.compile(r"hf/(?P<dataset>[\w.-]+/[\w.-]+)(?:/(?P<task>[\w.-]+))?(?:@[\w./-]+)?")  # inspect hf/ tasks
 _SHOT_ARGS = ("fewshot", "num_fewshot", "n_shot", "shots", "few_shot")  # inspect task args that set the shots
 _INSPECT_JSON_HEAD = re.compile(rb'\s*\{\s*"version"\s*:\s*\d+\s*,\s*"status"\s*:')
 _ZSTD = 93  # zip compression method id of Zstandard (inspect-ai writes its .eval members with it)
@@ -516,10 +517,18 @@ def _date(created: str | None) -> str | None:
 
 
 def _annotate(item: LogScore, registry: Any) -> None:
-    """Registry key, dataset and task id from the task table; unmapped and local tasks stay unmapped."""
+    """Registry key, dataset and task id from the task table; unmapped and local tasks stay unmapped.
+
+    An inspect task ``hf/ORG/DATASET/TASK_ID`` ran from the Hub dataset's own ``eval.yaml``: its dataset and
+    task id are the benchmark's, registered or not.
+    """
     table = {"inspect-ai": INSPECT_TASKS, "lighteval": LIGHTEVAL_TASKS}.get(item.framework, LM_EVAL_TASKS)
+    hub_task = _HUB_TASK.fullmatch(item.task) if item.framework == "inspect-ai" else None
     key = table.get(item.task, (None, None))[0]
     score = item.score
+    if hub_task and not score.warnings:
+        _annotate_hub_task(score, hub_task["dataset"], hub_task["task"], registry)
+        return
     if key is None or score.warnings:
         score.warnings.append(f"{item.framework} task {item.task!r} is not mapped to a registry benchmark")
         return
@@ -534,3 +543,17 @@ def _annotate(item: LogScore, registry: Any) -> None:
     if match is not None and match.benchmark.key == bench.key and match.notes:
         score.notes = f"{score.notes}; {match.notes}"
         score.variant = match.notes
+
+
+def _annotate_hub_task(score: Score, dataset_id: str, task_id: str | None, registry: Any) -> None:
+    """Dataset and task id of a Hub benchmark's own task; without a task id only a one-task benchmark fits."""
+    if task_id is None:
+        known = registry.known_task_ids(dataset_id) or set()
+        if len(known) != 1:
+            score.warnings.append(f"task hf/{dataset_id} names no task id and the registry knows "
+                                  f"{'several' if known else 'none'}: run hf/{dataset_id}/TASK_ID")
+            return
+        (task_id,) = known
+    bench = registry.lookup(dataset_id, task_id)
+    score.dataset_id, score.task_id = (bench.dataset_id, task_id) if bench else (dataset_id, task_id)
+    score.benchmark_key = bench.key if bench else None
