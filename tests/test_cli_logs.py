@@ -161,9 +161,28 @@ def test_logs_in_a_bucket_link_to_its_page(logs: Path, hub: HubEmulator, logs_ur
     assert row["source"]["url"] == source.format(hub=hub.endpoint)
 
 
-def test_a_storage_location_is_not_an_upload_target(logs: Path) -> None:
-    run = run_cli("import-logs", str(logs), "--repo-id", REPO, "--upload-logs-to", "hf://buckets/alice/logs",
-                  "--create-pr")
-    assert run.code == 2 and "--logs-url" in run.err and "hf buckets cp" in run.err
+def test_upload_logs_to_a_bucket_then_open_one_pr(logs: Path, hub: HubEmulator, hf_env: dict[str, str]) -> None:
+    """The Hub docs' place for inspect logs: a storage bucket, through its Xet upload (the emulator's CAS)."""
+    import hf_xet
+
+    hub.add_user("alice", TOKEN)
+    hub.add_model(REPO, {"README.md": "# Tiny-7B\n"})
+    env = dict(hf_env, HF_TOKEN=TOKEN)
+    run = run_cli("import-logs", str(logs), "--repo-id", REPO, "--upload-logs-to", "hf://buckets/alice/eval-logs/gpqa",
+                  "--create-pr", "--json", env=env)
+    assert run.code == 0, run.err
+    (path, xet_hash), = hub.bucket_files("alice/eval-logs").items()
+    log = next(logs.glob("*.eval"))
+    assert path.startswith("gpqa/") and path.endswith("/" + log.name)
+    assert xet_hash == hf_xet.hash_files([str(log)])[0].hash  # the content hash of the very file
+    (entry,) = yaml.safe_load(hub.files(REPO, "refs/pr/1")[".eval_results/gpqa.yaml"])
+    assert entry["source"]["url"] == f"{hub.endpoint}/buckets/alice/eval-logs/tree/{path.rsplit('/', 1)[0]}"
+    assert TOKEN not in run.out + run.err
+
+
+def test_an_upload_target_is_a_dataset_repo_or_a_bucket(logs: Path) -> None:
+    run = run_cli("import-logs", str(logs), "--repo-id", REPO, "--upload-logs-to", "hf://models/alice/x",
+                  "--create-pr", "--model-mismatch-ok")
+    assert run.code == 2 and "hf://buckets/NS/NAME" in run.err
     run = run_cli("import-logs", str(logs), "--repo-id", REPO, "--logs-url", "s3://bucket/logs")
     assert run.code == 2 and "hf://buckets/NS/NAME" in run.err

@@ -149,7 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
             "--repo-id without --model-mismatch-ok.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="log files or folders")
     _add_input_options(p, readme=False)
-    p.add_argument("--upload-logs-to", metavar="REPO", help="upload the logs to this Hub dataset repo and link entries to it")
+    p.add_argument("--upload-logs-to", metavar="REPO|hf://buckets/NS/NAME",
+                   help="upload the logs to this Hub dataset repo or storage bucket and link entries to them")
     p.add_argument("--logs-url", metavar="URL",
                    help="where the logs are already published (source.url): an https URL, hf://buckets/NS/NAME/PATH "
                         "or hf://datasets/NS/NAME/PATH")

@@ -327,10 +327,6 @@ def import_logs(args: argparse.Namespace) -> Collected:
     publishing = args.apply or args.create_pr or args.pr is not None
     if args.upload_logs_to and not publishing:
         raise UsageError("--upload-logs-to uploads the logs: add --apply or --create-pr (or preview without it)")
-    if args.upload_logs_to and args.upload_logs_to.startswith("hf://"):
-        raise UsageError(f"--upload-logs-to takes a dataset repo id; {args.upload_logs_to} is a storage location",
-                         "copy the logs there yourself (`hf buckets cp`, or inspect's --log-dir hf://buckets/...) "
-                         "and pass it as --logs-url")
     logs_url = web_url(args.logs_url, hub_for(args).endpoint) if args.logs_url else None
     reg = registry(args)
     found = scores_from_logs(paths, logs_url=logs_url, registry=reg)
@@ -377,19 +373,31 @@ def web_url(location: str, endpoint: str) -> str:
     return f"{endpoint}/datasets/{repo}/tree/main" + (f"/{path}" if path else "")
 
 
-def upload_logs(hub: Hub, repo_id: str, paths: list[Path]) -> str:
-    """Upload log files to a Hub dataset repo (created if needed); returns the folder URL for source.url."""
+def upload_logs(hub: Hub, target: str, paths: list[Path]) -> str:
+    """Upload log files to a Hub dataset repo (``ORG/NAME``) or storage bucket (``hf://buckets/NS/NAME[/PATH]``),
+    created if needed, into a new dated folder; returns the folder's page URL for source.url."""
     from datetime import datetime, timezone
 
-    folder = "logs/" + datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     files = [f for p in paths for f in ([p] if p.is_file() else sorted(x for x in p.rglob("*") if x.is_file()))]
+    bucket = re.fullmatch(r"hf://buckets/([\w.-]+/[\w.-]+)(?:/(.*?))?/?", target)
+    if bucket:
+        bucket_id, prefix = bucket.groups()
+        folder = f"{prefix}/{stamp}" if prefix else f"logs/{stamp}"
+        hub.call(f"creating the bucket {bucket_id}", hub.api.create_bucket, bucket_id, exist_ok=True)
+        hub.call(f"uploading logs to {target}", hub.api.batch_bucket_files, bucket_id,
+                 add=[(str(f), f"{folder}/{f.name}") for f in files])
+        return web_url(f"hf://buckets/{bucket_id}/{folder}", hub.endpoint)
+    if target.startswith("hf://"):
+        raise UsageError(f"--upload-logs-to {target!r}: give a dataset repo ORG/NAME or hf://buckets/NS/NAME[/PATH]")
     from huggingface_hub import CommitOperationAdd
 
-    hub.call(f"creating {repo_id}", hub.api.create_repo, repo_id, repo_type="dataset", exist_ok=True)
+    folder = f"logs/{stamp}"
+    hub.call(f"creating {target}", hub.api.create_repo, target, repo_type="dataset", exist_ok=True)
     ops = [CommitOperationAdd(path_in_repo=f"{folder}/{f.name}", path_or_fileobj=str(f)) for f in files]
-    hub.call(f"uploading logs to {repo_id}", hub.api.create_commit, repo_id, ops, repo_type="dataset",
+    hub.call(f"uploading logs to {target}", hub.api.create_commit, target, ops, repo_type="dataset",
              commit_message=f"Add evaluation logs ({len(files)} files)")
-    return f"{hub.repo_url(repo_id, 'dataset')}/tree/main/{folder}"
+    return f"{hub.repo_url(target, 'dataset')}/tree/main/{folder}"
 
 
 # --------------------------------------------------------------------------- finish: preview or publish
