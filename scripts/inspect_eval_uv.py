@@ -1,11 +1,16 @@
 # /// script
-# requires-python = ">=3.10"
+# requires-python = ">=3.11"  # inspect-ai 0.3.285 and inspect-evals 0.26 need 3.11
 # dependencies = [
 #     "inspect-ai==0.3.285",
 #     "inspect-evals==0.26.0",
 #     "huggingface_hub==2.4.0",
-#     "openai==3.54.0",
+#     "openai==3.57.0",
 # ]
+#
+# [tool.hf-jobs]
+# flavor = "cpu-basic"  # the model runs at the provider
+# timeout = "2h"
+# secrets = ["HF_TOKEN"]
 # ///
 """Run an inspect-ai task against a hosted model: Hugging Face Inference Providers or any inspect provider.
 
@@ -28,21 +33,23 @@ import ast
 import difflib
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
 SUMMARY_MARK = "EVAL_SUMMARY"
+HF_TASK = re.compile(r"hf/[\w.-]+/[\w.-]+(/[\w.-]+)?(@[\w./-]+)?")
 
 
 class UsageProblem(Exception):
     """A wrong command line: reported with exit code 2."""
 
 
-def parse_model_arg(text: str) -> tuple[str, object]:
-    """``key=value`` with the value typed like inspect's ``-M`` (true/false, ints, floats, else text)."""
+def parse_model_arg(text: str, flag: str = "-M") -> tuple[str, object]:
+    """``key=value`` with the value typed like inspect's ``-M`` / ``-T`` (true/false, ints, floats, else text)."""
     key, sep, raw = text.partition("=")
     if not sep or not key:
-        raise UsageProblem(f"-M {text!r}: expected key=value")
+        raise UsageProblem(f"{flag} {text!r}: expected key=value")
     lowered = raw.lower()
     if lowered in ("true", "false"):
         return key, lowered == "true"
@@ -77,7 +84,15 @@ def registry_tasks() -> list[str]:
 
 
 def resolve_task(spec: str) -> str:
-    """The task as inspect will load it, or UsageProblem naming close candidates."""
+    """The task as inspect will load it, or UsageProblem naming close candidates.
+
+    ``hf/ORG/DATASET[/TASK_ID][@REVISION]`` is a Hub benchmark's own task, which inspect builds from the
+    dataset's ``eval.yaml`` when it runs: passed on as given.
+    """
+    if spec.startswith("hf/"):
+        if not HF_TASK.fullmatch(spec):
+            raise UsageProblem(f"task {spec!r}: a Hub task is hf/ORG/DATASET or hf/ORG/DATASET/TASK_ID")
+        return spec
     file_part, _, name = spec.partition("@")
     if file_part.endswith(".py"):
         path = Path(file_part)
@@ -164,14 +179,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
     parser.add_argument("--model", required=True, help="PROVIDER/MODEL, e.g. hf-inference-providers/ORG/NAME")
-    parser.add_argument("--task", required=True, help="inspect_evals/NAME, NAME, or FILE.py@NAME")
+    parser.add_argument("--task", required=True,
+                        help="inspect_evals/NAME, NAME, FILE.py@NAME, or a Hub task hf/ORG/DATASET[/TASK_ID]")
+    parser.add_argument("-T", "--task-arg", action="append", default=[], metavar="KEY=VALUE",
+                        help="task argument (repeatable), e.g. -T fewshot=0")
     parser.add_argument("--limit", type=int, help="evaluate only the first N samples (a partial run)")
     parser.add_argument("--max-connections", type=int, help="concurrent requests to the provider")
     parser.add_argument("--temperature", type=float, help="sampling temperature (provider default if unset)")
     parser.add_argument("--max-tokens", type=int, help="maximum tokens per generation")
     parser.add_argument("-M", "--model-arg", action="append", default=[], metavar="KEY=VALUE",
                         help="provider model arg (repeatable), e.g. -M base_url=...")
-    parser.add_argument("--log-dir", default="logs", help="where the .eval logs go (default ./logs)")
+    parser.add_argument("--log-dir", default="logs", help="where the logs go (default ./logs)")
+    parser.add_argument("--log-format", choices=("eval", "json"), help="log file format (inspect's default: eval)")
     parser.add_argument("--push-to", metavar="REPO", help="upload the logs to this Hub dataset repo")
     parser.add_argument("--dry-run", action="store_true", help="check and print the planned run, do not run it")
     return parser
@@ -183,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         check_provider(args.model)
         task = resolve_task(args.task)
         plan = {"task": task, "model": args.model, "model_args": dict(parse_model_arg(m) for m in args.model_arg),
+                "task_args": dict(parse_model_arg(t, "-T") for t in args.task_arg), "log_format": args.log_format,
                 "limit": args.limit, "log_dir": str(Path(args.log_dir).resolve()), "temperature": args.temperature,
                 "max_tokens": args.max_tokens, "max_connections": args.max_connections}
     except UsageProblem as exc:

@@ -1,20 +1,31 @@
 # /// script
-# requires-python = ">=3.10"
+# requires-python = ">=3.11"  # inspect-ai 0.3.285 and inspect-evals 0.26 need 3.11
 # dependencies = [
 #     "inspect-ai==0.3.285",
 #     "inspect-evals==0.26.0",
 #     "huggingface_hub==2.4.0",
-#     "transformers==5.23.0",
-#     "accelerate==1.15.0",
+#     "transformers==5.24.0",
+#     "accelerate==1.16.0",
 #     "torch==2.13.0",
-#     "vllm==0.29.0 ; sys_platform == 'linux' and platform_machine == 'x86_64'",
 # ]
+#
+# [tool.evalmgr]
+# vllm = "vllm==0.29.0"  # only for --backend vllm: `uv run --with "vllm==0.29.0" THIS_SCRIPT ...`
+#
+# [tool.hf-jobs]
+# flavor = "a10g-small"
+# timeout = "2h"
+# secrets = ["HF_TOKEN"]
 # ///
 """Run an inspect-ai task on open weights, with vLLM (GPU) or transformers (any machine).
 
-    uv run scripts/inspect_vllm_uv.py --model Qwen/Qwen3-0.6B --task inspect_evals/gsm8k --backend vllm \\
-        --tensor-parallel-size 1 --gpu-memory-utilization 0.9 --limit 50
+    uv run --with "vllm==0.29.0" scripts/inspect_vllm_uv.py --model Qwen/Qwen3-0.6B --task inspect_evals/gsm8k \\
+        --backend vllm --tensor-parallel-size 1 --gpu-memory-utilization 0.9 --max-model-len 8192 --limit 50
     uv run scripts/inspect_vllm_uv.py --model ./my-model --task tasks.py@my_task --backend hf --device cpu
+    uv run scripts/inspect_vllm_uv.py --model org/model --task hf/org/benchmark/task_id -T fewshot=0 --backend hf
+
+vLLM and its CUDA stack are installed only for ``--backend vllm`` (``uv run --with`` the pin in the header's
+``[tool.evalmgr]`` table; ``run_eval_job.py`` does it for jobs): a CPU run installs no CUDA package.
 
 Tasks: an inspect_evals name (``inspect_evals/gpqa_diamond``, or just ``gpqa_diamond``) or a local task file
 (``path/to/file.py@task_name``). Unknown tasks fail before any model is loaded (exit 2) with close names.
@@ -29,10 +40,12 @@ import ast
 import difflib
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
 SUMMARY_MARK = "EVAL_SUMMARY"
+HF_TASK = re.compile(r"hf/[\w.-]+/[\w.-]+(/[\w.-]+)?(@[\w./-]+)?")
 VLLM_ONLY = ("tensor_parallel_size", "gpu_memory_utilization", "max_model_len")
 
 
@@ -40,11 +53,11 @@ class UsageProblem(Exception):
     """A wrong command line: reported with exit code 2."""
 
 
-def parse_model_arg(text: str) -> tuple[str, object]:
-    """``key=value`` with the value typed like inspect's ``-M`` (true/false, ints, floats, else text)."""
+def parse_model_arg(text: str, flag: str = "-M") -> tuple[str, object]:
+    """``key=value`` with the value typed like inspect's ``-M`` / ``-T`` (true/false, ints, floats, else text)."""
     key, sep, raw = text.partition("=")
     if not sep or not key:
-        raise UsageProblem(f"-M {text!r}: expected key=value")
+        raise UsageProblem(f"{flag} {text!r}: expected key=value")
     lowered = raw.lower()
     if lowered in ("true", "false"):
         return key, lowered == "true"
@@ -56,9 +69,23 @@ def parse_model_arg(text: str) -> tuple[str, object]:
     return key, raw
 
 
+def vllm_requirement() -> str:
+    """The vLLM pin of this script's header (``[tool.evalmgr] vllm``): vLLM is installed only when asked for."""
+    match = re.search(r'^# vllm = "([^"]+)"', Path(__file__).read_text(), re.MULTILINE)
+    return match.group(1) if match else "vllm"
+
+
+def chat_template(value: str | None, backend: str) -> str | None:
+    """``--chat-template``: vLLM takes a file path or the template; transformers takes the template's text."""
+    if value is None or backend == "vllm" or not Path(value).is_file():
+        return value
+    return Path(value).read_text()
+
+
 def model_args(args: argparse.Namespace) -> dict[str, object]:
     """The provider's model args: named options first, then ``-M`` pairs (which win)."""
     named = {
+        "chat_template": chat_template(args.chat_template, args.backend),
         "tensor_parallel_size": args.tensor_parallel_size,
         "gpu_memory_utilization": args.gpu_memory_utilization,
         "max_model_len": args.max_model_len,
@@ -100,7 +127,15 @@ def registry_tasks() -> list[str]:
 
 
 def resolve_task(spec: str) -> str:
-    """The task as inspect will load it, or UsageProblem naming close candidates."""
+    """The task as inspect will load it, or UsageProblem naming close candidates.
+
+    ``hf/ORG/DATASET[/TASK_ID][@REVISION]`` is a Hub benchmark's own task, which inspect builds from the
+    dataset's ``eval.yaml`` when it runs: passed on as given.
+    """
+    if spec.startswith("hf/"):
+        if not HF_TASK.fullmatch(spec):
+            raise UsageProblem(f"task {spec!r}: a Hub task is hf/ORG/DATASET or hf/ORG/DATASET/TASK_ID")
+        return spec
     file_part, _, name = spec.partition("@")
     if file_part.endswith(".py"):
         path = Path(file_part)
@@ -175,7 +210,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
     parser.add_argument("--model", required=True, help="Hub model id or local folder")
-    parser.add_argument("--task", required=True, help="inspect_evals/NAME, NAME, or FILE.py@NAME")
+    parser.add_argument("--task", required=True,
+                        help="inspect_evals/NAME, NAME, FILE.py@NAME, or a Hub task hf/ORG/DATASET[/TASK_ID]")
+    parser.add_argument("-T", "--task-arg", action="append", default=[], metavar="KEY=VALUE",
+                        help="task argument (repeatable), e.g. -T fewshot=0")
     parser.add_argument("--backend", choices=("vllm", "hf"), default="vllm", help="vllm (GPU) or hf (transformers)")
     parser.add_argument("--limit", type=int, help="evaluate only the first N samples (a partial run)")
     parser.add_argument("--tensor-parallel-size", type=int, help="vLLM: GPUs to shard the model over")
@@ -184,13 +222,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--dtype", help="weights dtype, e.g. bfloat16, float16, auto")
     parser.add_argument("--device", help="hf: cpu, cuda:0, mps; vllm: CUDA device list such as 0,1")
     parser.add_argument("--trust-remote-code", action="store_true", help="allow the repo's own model code")
+    parser.add_argument("--chat-template", metavar="FILE_OR_TEMPLATE", help="chat template replacing the tokenizer's")
     parser.add_argument("-M", "--model-arg", action="append", default=[], metavar="KEY=VALUE",
                         help="any other provider model arg (repeatable)")
     parser.add_argument("--temperature", type=float, default=0.0, help="0 = greedy (default)")
     parser.add_argument("--max-tokens", type=int, help="maximum tokens per generation")
     parser.add_argument("--max-connections", type=int, help="concurrent requests to the model")
     parser.add_argument("--seed", type=int, help="generation seed")
-    parser.add_argument("--log-dir", default="logs", help="where the .eval logs go (default ./logs)")
+    parser.add_argument("--log-dir", default="logs", help="where the logs go (default ./logs)")
+    parser.add_argument("--log-format", choices=("eval", "json"), help="log file format (inspect's default: eval)")
     parser.add_argument("--push-to", metavar="REPO", help="upload the logs to this Hub dataset repo")
     parser.add_argument("--dry-run", action="store_true", help="check and print the planned run, do not run it")
     return parser
@@ -201,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         task = resolve_task(args.task)
         plan = {"task": task, "model": f"{args.backend}/{args.model}", "model_args": model_args(args),
+                "task_args": dict(parse_model_arg(t, "-T") for t in args.task_arg), "log_format": args.log_format,
                 "limit": args.limit, "log_dir": str(Path(args.log_dir).resolve()), "temperature": args.temperature,
                 "max_tokens": args.max_tokens, "max_connections": args.max_connections, "seed": args.seed}
     except UsageProblem as exc:
@@ -210,8 +251,9 @@ def main(argv: list[str] | None = None) -> int:
         try:
             import vllm  # noqa: F401
         except ImportError:
-            print("error: vLLM is not installed here (it needs Linux x86-64 with a CUDA GPU);"
-                  " use --backend hf on this machine", file=sys.stderr)
+            print(f"error: vLLM is not installed in this environment (it comes only with --backend vllm)\n"
+                  f"  hint: on Linux x86-64 with a CUDA GPU run `uv run --with '{vllm_requirement()}' "
+                  f"{Path(sys.argv[0]).name} ...`; elsewhere use --backend hf", file=sys.stderr)
             return 2
     if args.dry_run:
         print(json.dumps(plan, indent=2))

@@ -3,20 +3,30 @@
 # dependencies = [
 #     "lighteval[extended_tasks,math]==0.13.0",
 #     "transformers==4.57.6",
-#     "accelerate==1.15.0",
+#     "accelerate==1.15.0",  # 1.16 needs Python 3.11; lighteval runs on 3.10
 #     "huggingface_hub==0.36.2",
 #     "datasets==5.0.1",
-#     "xxhash==3.8.2",
+#     "xxhash==3.8.2",  # 4.x refuses str input, which lighteval 0.13 hashes
 #     "pyyaml>=6",
-#     "vllm==0.10.1.1 ; sys_platform == 'linux' and platform_machine == 'x86_64'",
 # ]
+#
+# [tool.evalmgr]
+# vllm = "vllm==0.10.1.1"  # only for --backend vllm: `uv run --with "vllm==0.10.1.1" THIS_SCRIPT ...`
+#
+# [tool.hf-jobs]
+# flavor = "a10g-small"
+# timeout = "2h"
+# secrets = ["HF_TOKEN"]
 # ///
 """Run lighteval tasks on open weights, with vLLM (GPU) or accelerate/transformers (any machine).
 
-    uv run scripts/lighteval_vllm_uv.py --model Qwen/Qwen3-0.6B --tasks "gsm8k|5" --backend vllm \\
-        --model-args "tensor_parallel_size=1,gpu_memory_utilization=0.9" --use-chat-template
+    uv run --with "vllm==0.10.1.1" scripts/lighteval_vllm_uv.py --model Qwen/Qwen3-0.6B --tasks "gsm8k|5" \\
+        --backend vllm --max-model-len 8192 --gpu-memory-utilization 0.9 --use-chat-template
     uv run scripts/lighteval_vllm_uv.py --model ./my-model --tasks "my_task|0" --custom-tasks my_tasks.py \\
         --backend accelerate --model-args "device=cpu" --max-samples 20
+
+vLLM and its CUDA stack are installed only for ``--backend vllm`` (``uv run --with`` the pin in the header's
+``[tool.evalmgr]`` table; ``run_eval_job.py`` does it for jobs): a CPU run installs no CUDA package.
 
 Tasks use lighteval's current syntax ``task|fewshot`` (e.g. ``gpqa:diamond|0``), comma-separated; unknown
 tasks fail before any model is loaded (exit 2) with close names. Results (``results_*.json``) go under
@@ -30,6 +40,7 @@ import argparse
 import difflib
 import json
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -67,12 +78,24 @@ def check_tasks(spec: str, custom_tasks: str | None) -> list[str]:
     return entries
 
 
+def vllm_requirement() -> str:
+    """The vLLM pin of this script's header (``[tool.evalmgr] vllm``): vLLM is installed only when asked for."""
+    match = re.search(r'^# vllm = "([^"]+)"', Path(__file__).read_text(), re.MULTILINE)
+    return match.group(1) if match else "vllm"
+
+
 def model_parameters(args: argparse.Namespace) -> dict:
-    """lighteval's model config (the YAML ``model_parameters``): --model-args parsed the way lighteval does."""
+    """lighteval's model config (the YAML ``model_parameters``): --model-args parsed the way lighteval does,
+    then the named options (which win)."""
     from lighteval.models.abstract_model import ModelConfig
 
     params = ModelConfig._parse_args(args.model_args) if args.model_args else {}
     params["model_name"] = args.model
+    named = {"dtype": args.dtype, "max_model_length": args.max_model_len,
+             "gpu_memory_utilization": args.gpu_memory_utilization}
+    if args.backend != "vllm" and (args.max_model_len or args.gpu_memory_utilization):
+        raise UsageProblem("--max-model-len and --gpu-memory-utilization only apply to --backend vllm")
+    params.update({k: v for k, v in named.items() if v is not None})
     if args.use_chat_template:
         params["override_chat_template"] = True
     if args.system_prompt:
@@ -158,6 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--model-args", default="",
                         help="lighteval model args, e.g. 'dtype=bfloat16,tensor_parallel_size=2' (vllm) or "
                              "'device=cpu,batch_size=8' (accelerate)")
+    parser.add_argument("--dtype", help="weights dtype, e.g. bfloat16, float16, auto")
+    parser.add_argument("--max-model-len", type=int, help="vLLM: context length to allocate (max_model_length)")
+    parser.add_argument("--gpu-memory-utilization", type=float, help="vLLM: fraction of GPU memory to use")
     parser.add_argument("--custom-tasks", help="Python module with a TASKS_TABLE of LightevalTaskConfig")
     parser.add_argument("--use-chat-template", action="store_true", help="force the tokenizer's chat template")
     parser.add_argument("--system-prompt", help="system prompt for chat models")
@@ -178,10 +204,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.custom_tasks and not Path(args.custom_tasks).is_file():
             raise UsageProblem(f"custom tasks file {args.custom_tasks} does not exist")
         tasks = check_tasks(args.tasks, args.custom_tasks)
+        params = model_parameters(args)
     except UsageProblem as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    params = model_parameters(args)
     output_dir = Path(args.output_dir).resolve()
     if args.dry_run:
         print(json.dumps({"backend": args.backend, "tasks": tasks, "model_parameters": params,
@@ -191,8 +217,9 @@ def main(argv: list[str] | None = None) -> int:
         try:
             import vllm  # noqa: F401
         except ImportError:
-            print("error: vLLM is not installed here (it needs Linux x86-64 with a CUDA GPU);"
-                  " use --backend accelerate on this machine", file=sys.stderr)
+            print(f"error: vLLM is not installed in this environment (it comes only with --backend vllm)\n"
+                  f"  hint: on Linux x86-64 with a CUDA GPU run `uv run --with '{vllm_requirement()}' "
+                  f"{Path(sys.argv[0]).name} ...`; elsewhere use --backend accelerate", file=sys.stderr)
             return 2
     before = set(output_dir.rglob("results_*.json"))
     run_lighteval(args, params, tasks, output_dir)

@@ -3,7 +3,6 @@
 # requires-python = ">=3.10"
 # dependencies = [
 #     "huggingface_hub>=2.4,<3",
-#     "markdown-it-py>=3.0",
 #     "python-dotenv>=1.0",
 #     "pyyaml>=6.0",
 #     "requests>=2.31",

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 FIXTURES = Path(__file__).parent / "fixtures" / "aa"
-MODELS_PATH = "/api/v2/data/llms/models"
+CURRENT_PATH = "/api/v2/language/models"  # documented now
+OLDER_PATH = "/api/v2/data/llms/models"  # what the API served before; still answered by default
 
 
 @contextmanager
@@ -47,6 +48,8 @@ class AAEmulator:
         self.payload: Any = json.loads(Path(fixture).read_text(encoding="utf-8"))
         self.request_count = 0
         self.seen_keys: list[str | None] = []
+        self.paths = {CURRENT_PATH, OLDER_PATH}  # the model-list paths this API answers (others: 404)
+        self.requested: list[str] = []
         self.endpoint = ""
         self._faults: list[tuple[int, dict[str, str]]] = []
         self._lock = threading.Lock()
@@ -65,7 +68,10 @@ class AAEmulator:
         self._stack.close()
 
     def _handle(self, req: BaseHTTPRequestHandler) -> None:
-        if req.path.split("?")[0] != MODELS_PATH:
+        path = req.path.split("?")[0]
+        with self._lock:
+            self.requested.append(path)
+        if path not in self.paths:
             return send_json(req, 404, {"status": 404, "message": "Not found"})
         key = req.headers.get("x-api-key")
         with self._lock:

@@ -204,3 +204,18 @@ def test_usage_and_could_not_run(hub: HubEmulator, env: dict[str, str], tmp_path
     no_token = {k: v for k, v in env.items() if k != "HF_TOKEN"}
     assert batch(no_token, tmp_path / "x").code == 1
     assert os.path.isdir(ROOT / "runs")
+
+
+
+@pytest.mark.parametrize(("disabled", "expected_bar"), [("0", True), ("1", False)])
+def test_progress_bar_honours_hf_hub_disable_progress_bars(disabled: str, expected_bar: bool) -> None:
+    """huggingface_hub's tqdm reads the variable at import: a fresh process per setting."""
+    code = ("from evalmgr.batch import Record, _progress; "
+            "_progress(1, tty=True)(Record(repo_id='org/m', status='skipped'))")
+    env = {**os.environ, "HF_HUB_DISABLE_PROGRESS_BARS": disabled, "PYTHONPATH": str(ROOT / "scripts")}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    if expected_bar:
+        assert "1/1" in done.stderr and "model" in done.stderr and "[1/1]" not in done.stderr
+    else:
+        assert done.stderr == "[1/1] org/m: skipped\n"

@@ -48,6 +48,14 @@ def test_import_aa_refuses_to_pick_between_variants(aa_env) -> None:
     assert "orca-lite-7b-instruct-reasoning" in run.err and "--creator-slug" in run.err
 
 
+def test_import_aa_by_aa_id(aa_env) -> None:
+    aa, env = aa_env
+    model_id = next(m["id"] for m in aa.payload["data"] if m["slug"] == "orca-lite-7b-instruct")
+    run = run_cli("import-aa", "--aa-model-id", model_id, "--repo-id", REPO, "--json", env=env)
+    assert run.code == 0, run.err
+    assert {r["benchmark"]: r["value"] for r in run.json()["results"]}["mmlu_pro"] == 74.8
+
+
 def test_missing_aa_key_names_the_variable(aa_env) -> None:
     _, env = aa_env
     env = {k: v for k, v in env.items() if k != "AA_API_KEY"}

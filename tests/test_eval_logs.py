@@ -47,9 +47,10 @@ def write_zstd_zip(path: Path, members: dict[str, bytes]) -> None:
     path.write_bytes(local + central + end)
 
 
-def lighteval_results(path: Path, results: dict, max_samples: int | None = None, **config) -> Path:
+def lighteval_results(path: Path, results: dict, max_samples: int | None = None, model: str = "org/model-7b",
+                      **config) -> Path:
     path.write_text(json.dumps({
-        "config_general": {"model_name": "org/model-7b", "max_samples": max_samples,
+        "config_general": {"model_name": model, "max_samples": max_samples,
                            "model_config": {"dtype": "bfloat16", "tensor_parallel_size": 1, **config}},
         "results": {**results, "all": {}}, "versions": {}, "config_tasks": {}, "summary_tasks": {},
         "summary_general": {},
@@ -141,7 +142,49 @@ def test_unreadable_logs_say_which_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="broken.eval"):
         scores_from_logs([tmp_path / "broken.eval"])
     (tmp_path / "results_x.json").write_text("{\"results\": {}}")
-    with pytest.raises(InputError, match="not a lighteval results file"):
+    with pytest.raises(InputError, match="not a lighteval or lm-evaluation-harness results file"):
         scores_from_logs([tmp_path / "results_x.json"])
     with pytest.raises(InputError, match="no such file"):
         scores_from_logs([tmp_path / "missing.eval"])
+
+
+def lighteval_details(out: Path, model: str, stamp: str, task: str, rows: int) -> None:
+    """``OUT/details/MODEL/STAMP/details_TASK_STAMP.parquet`` as ``--save-details`` writes it: one row per sample."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = out / "details" / model / stamp
+    folder.mkdir(parents=True, exist_ok=True)
+    table = pa.table({"doc": [json.dumps({"query": f"q{i}"}) for i in range(rows)],
+                      "model_response": [json.dumps({"text": ["12"]})] * rows,
+                      "metric": [json.dumps({"em": 1.0})] * rows})
+    pq.write_table(table, folder / f"details_{task}_{stamp}.parquet")
+
+
+def test_lighteval_details_count_the_samples(tmp_path: Path) -> None:
+    stamp = "2026-05-06T07-08-09.123456"
+    results = tmp_path / "results" / "org" / "model-7b"
+    results.mkdir(parents=True)
+    lighteval_results(results / f"results_{stamp}.json", {"gsm8k|5": {"extractive_match": 0.5},
+                                                          "ifeval|0": {"prompt_level_strict_acc": 0.5}},
+                      max_samples=30)
+    lighteval_details(tmp_path, "org/model-7b", stamp, "gsm8k|5", 30)
+    lighteval_details(tmp_path, "org/model-7b", stamp, "ifeval|0", 31)
+    gsm8k, ifeval = sorted(scores_from_logs([tmp_path]), key=lambda i: i.task)
+    assert gsm8k.partial and gsm8k.samples == 30 and gsm8k.score.benchmark_key == "gsm8k"
+    assert "partial run: 30 samples (--max-samples 30)" in gsm8k.score.notes
+    assert "30 samples in the details" in gsm8k.score.notes
+    assert ifeval.score.benchmark_key is None
+    assert any("hold 31 samples, more than --max-samples 30" in w for w in ifeval.score.warnings)
+
+
+@pytest.mark.parametrize(("task", "mapped"), [
+    ("hf/Idavidrein/gpqa/diamond", ("gpqa_diamond", "Idavidrein/gpqa", "diamond")),  # a registered benchmark
+    ("hf/acme/new-bench/hard@v2", (None, "acme/new-bench", "hard")),  # the Hub dataset defines itself
+    ("hf/acme/new-bench", (None, None, None)),  # which task? not guessed
+])
+def test_hub_benchmark_tasks_name_their_dataset_and_task(tmp_path: Path, task: str, mapped: tuple) -> None:
+    (tmp_path / "a.json").write_text(json.dumps(inspect_header(task=task)))
+    (item,) = scores_from_logs([tmp_path / "a.json"])
+    assert (item.score.benchmark_key, item.score.dataset_id, item.score.task_id) == mapped
+    assert bool(item.score.warnings) == (mapped[1] is None)

@@ -50,8 +50,9 @@ def size(**parameters: float) -> jobs.ModelSize:
 
 def test_flavors_come_from_the_hub_hardware_list(flavors: list[jobs.Flavor]) -> None:
     by_name = {f.name: f for f in flavors}
-    assert (by_name["a100x4"].gpus, by_name["a100x4"].per_device_gb, round(by_name["a100x4"].usd_per_hour, 2)) == (
-        4, 80, 10.0)
+    assert (by_name["a100x4"].gpus, by_name["a100x4"].per_device_gb, by_name["a100x4"].usd_per_hour) == (4, 80, 10.0)
+    # the Hub lists $0.006667 a minute for a $0.40/h flavor: the hourly price is back in cents, no float noise
+    assert repr(by_name["t4-small"].usd_per_hour) == "0.4" and repr(by_name["l4x4"].usd_per_hour) == "3.8"
     assert (by_name["cpu-basic"].gpus, by_name["cpu-basic"].memory_gb) == (0, 16)
     assert by_name["h200"].memory_gb == 141
 
@@ -116,8 +117,7 @@ def test_inference_providers_need_no_gpu(hub: HubEmulator, flavors: list[jobs.Fl
 
 
 def test_a_name_never_decides(seeded: HubEmulator, hf_env: dict[str, str]) -> None:
-    run = run_job(hf_env, "--model", SMALL, "--task", "gpqa_diamond", "--framework", "inspect", "--dry-run",
-                  "--format", "json")
+    run = run_job(hf_env, "--model", SMALL, "--task", "gpqa_diamond", "--framework", "inspect", "--dry-run", "--json")
     assert run.code == 0, run.err
     assert run.json()["hardware"]["flavor"] == "t4-small"
     assert "494M parameters" in run.json()["hardware"]["reason"]
@@ -190,7 +190,7 @@ def execute_command(job: object, tmp_path: Path) -> tuple[list[str], str]:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     fake_uv = bin_dir / "uv"
-    fake_uv.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {tmp_path}/args\ncp "$2" {tmp_path}/script\n')
+    fake_uv.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {tmp_path}/args\ncp /tmp/run.py {tmp_path}/script\n')
     fake_uv.chmod(0o755)
     env = {**job.env, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
     subprocess.run(job.command, env=env, check=True, timeout=30)
@@ -212,9 +212,10 @@ def test_detach_submits_the_runner_inline_with_the_token_only_as_secret(
     assert f"hf jobs logs -f alice/{job.id}" in run.out
     args, script = execute_command(job, tmp_path)
     assert script == (ROOT / "scripts" / "inspect_vllm_uv.py").read_text()
-    assert args == ["run", "/tmp/run.py", "--model", BIG, "--task", "gpqa_diamond", "--log-dir", "/tmp/logs",
-                    "--backend", "vllm", "--tensor-parallel-size", "2", "--limit", "50", "--push-to",
-                    "alice/eval-logs"]
+    assert args == ["run", "--with", "vllm==0.29.0", "/tmp/run.py", "--model", BIG, "--task", "gpqa_diamond",
+                    "--log-dir", "/tmp/logs", "--backend", "vllm", "--tensor-parallel-size", "2", "--limit", "50",
+                    "--push-to", "alice/eval-logs"]
+    assert "no readable config.json: its KV cache is estimated" in run.err
 
 
 def test_lighteval_job_in_an_org_namespace(seeded: HubEmulator, hf_env: dict[str, str], tmp_path: Path) -> None:
@@ -229,7 +230,8 @@ def test_lighteval_job_in_an_org_namespace(seeded: HubEmulator, hf_env: dict[str
     assert_no_token(seeded, run)
     args, script = execute_command(job, tmp_path)
     assert script == (ROOT / "scripts" / "lighteval_vllm_uv.py").read_text()
-    assert args[2:] == ["--model", BIG, "--tasks", "gsm8k|5", "--backend", "vllm", "--output-dir", "/tmp/results",
+    assert args[:4] == ["run", "--with", "vllm==0.10.1.1", "/tmp/run.py"]
+    assert args[4:] == ["--model", BIG, "--tasks", "gsm8k|5", "--backend", "vllm", "--output-dir", "/tmp/results",
                         "--model-args", "tensor_parallel_size=2", "--max-samples", "20"]
 
 
@@ -272,3 +274,88 @@ def test_a_server_error_on_submission_is_not_retried(seeded: HubEmulator, hf_env
     assert run.code == 1
     assert "may have been created anyway" in run.err and "hf jobs ps --namespace alice" in run.err
     assert seeded.request_count("POST", r"^/api/jobs/alice$") == 1
+
+
+# ------------------------------------------------------------------------------------------ KV cache
+
+LLAMA_8B = "acme/Llama-8B-128k"
+LLAMA_CONFIG = {"architectures": ["LlamaForCausalLM"], "num_hidden_layers": 32, "num_attention_heads": 32,
+                "num_key_value_heads": 8, "hidden_size": 4096, "max_position_embeddings": 131072}
+
+
+@pytest.fixture
+def llama(seeded: HubEmulator) -> HubEmulator:
+    seeded.add_model(LLAMA_8B, {"config.json": json.dumps(LLAMA_CONFIG)}, safetensors=8_030_000_000)
+    return seeded
+
+
+def test_kv_cache_is_read_from_the_config() -> None:
+    attention = jobs.Attention.from_config({"text_config": LLAMA_CONFIG, "model_type": "llava"})
+    assert attention == jobs.Attention(layers=32, kv_heads=8, head_dim=128, context=131072)
+    # K and V x 32 layers x 8 heads x 128 x 2 bytes = 131072 bytes a token: 17.18 GB for 128k tokens
+    assert attention.kv_gb(131072) == pytest.approx(17.18, abs=0.01)
+    assert jobs.Attention.from_config({"num_hidden_layers": 2}) is None
+
+
+@pytest.mark.parametrize(("extra", "flavor", "tokens"), [
+    ((), "l4x1", 16384),  # 16.06 GB + 2.15 GB of KV cache + 3 GB = 21.2 GB: within 0.9 x 24 GB
+    (("--max-model-len", "131072"), "l40sx1", 131072),  # + 17.18 GB of KV cache: 36.2 GB, not on 24 GB
+])
+def test_hardware_is_sized_for_the_context_vllm_gets(llama: HubEmulator, hf_env: dict[str, str], extra: tuple,
+                                                     flavor: str, tokens: int) -> None:
+    run = run_job(hf_env, "--model", LLAMA_8B, "--task", "gpqa_diamond", "--framework", "inspect", "--dry-run",
+                  "--format", "json", *extra)
+    assert run.code == 0, run.err
+    out = run.json()
+    assert (out["hardware"]["flavor"], out["hardware"]["max_model_len"]) == (flavor, tokens)
+    assert "KV cache of" in out["hardware"]["reason"] and "8 KV heads" in out["hardware"]["reason"]
+    args = out["job"]["runner_args"]
+    assert args[args.index("--max-model-len") + 1] == str(tokens)
+    assert "no readable config.json" not in run.err
+
+
+def test_a_context_longer_than_the_model_is_a_usage_error(llama: HubEmulator, hf_env: dict[str, str]) -> None:
+    run = run_job(hf_env, "--model", LLAMA_8B, "--task", "mmlu", "--framework", "inspect", "--max-model-len",
+                  "200000", "--dry-run")
+    assert run.code == 2 and "longer than acme/Llama-8B-128k's context of 131072 tokens" in run.err
+
+
+def test_a_near_miss_warning_shows_two_different_numbers(llama: HubEmulator, hf_env: dict[str, str]) -> None:
+    run = run_job(hf_env, "--model", LLAMA_8B, "--task", "mmlu", "--framework", "inspect", "--flavor", "a10g-small",
+                  "--max-model-len", "20000", "--dry-run")
+    assert run.code == 0, run.err  # 16.06 + 2.62 + 3 = 21.68 GB against 21.6 GB usable: both 22 at no decimals
+    assert "needs about 21.7 GB per device, a10g-small offers 21.6 GB usable" in run.err
+
+
+def test_task_and_model_arguments_reach_the_runner(llama: HubEmulator, hf_env: dict[str, str]) -> None:
+    run = run_job(hf_env, "--model", LLAMA_8B, "--task", "hf/acme/bench/main", "--framework", "inspect", "-T",
+                  "fewshot=0", "-T", "seed=1", "--dtype", "bfloat16", "--gpu-memory-utilization", "0.85",
+                  "--max-model-len", "8192", "--dry-run", "--format", "json")
+    assert run.code == 0, run.err
+    assert run.json()["job"]["runner_args"] == [
+        "--model", LLAMA_8B, "--task", "hf/acme/bench/main", "--log-dir", "/tmp/logs", "--backend", "vllm",
+        "-T", "fewshot=0", "-T", "seed=1", "--max-model-len", "8192", "--gpu-memory-utilization", "0.85",
+        "--dtype", "bfloat16"]
+    run = run_job(hf_env, "--model", LLAMA_8B, "--task", "gsm8k|5", "--framework", "lighteval", "-T", "k=v")
+    assert run.code == 2 and "-T task arguments are inspect's" in run.err
+    run = run_job(hf_env, "--model", LLAMA_8B, "--task", "mmlu", "--framework", "inspect", "--backend", "hf",
+                  "--max-model-len", "4096")
+    assert run.code == 2 and "vLLM options" in run.err
+
+
+def test_version() -> None:
+    from evalmgr import __version__
+
+    run = run_cli("--version", script=RUN_JOB)
+    assert run.code == 0 and run.out.strip() == f"run_eval_job.py {__version__}"
+
+
+def test_waiting_stops_at_its_deadline(seeded: HubEmulator) -> None:
+    seeded.set_job_plan(logs=["still running"], stage="COMPLETED", schedule_seconds=0.1, run_seconds=60)
+    hub = Hub(token=TOKEN)
+    job = hub.api.run_job(image="python:3.12", command=["true"], namespace="alice")
+    with pytest.raises(EvalManagerError, match="has not ended after 1.5 s"):
+        jobs.wait_for_end(hub, job.id, "alice", timeout=1.5)
+    seeded.set_job_plan(stage="COMPLETED", schedule_seconds=0, run_seconds=0.2)
+    done = hub.api.run_job(image="python:3.12", command=["true"], namespace="alice")
+    assert jobs.stage_of(jobs.wait_for_end(hub, done.id, "alice", timeout=30)) == "COMPLETED"

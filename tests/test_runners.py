@@ -61,6 +61,7 @@ def scripts(work: Path) -> dict[str, Path]:
         "inspect": cpu_copy(ROOT / "scripts" / "inspect_vllm_uv.py", folder),
         "lighteval": cpu_copy(ROOT / "scripts" / "lighteval_vllm_uv.py", folder),
         "build": cpu_copy(RUNNERS / "build_tiny_model.py", folder),
+        "lm_eval": cpu_copy(RUNNERS / "lm_eval_cli.py", folder),
     }
 
 
@@ -112,19 +113,57 @@ def test_inspect_hf_full_run_scores_and_pushes_logs(work, scripts, models, hub) 
     assert cli.json()["publish"]["files"] == []
 
 
-def test_inspect_hf_limited_run_is_partial(work, scripts, models) -> None:
+HUB_TASK_EVAL_YAML = """\
+name: Tiny bench
+tasks:
+  - id: mc
+    split: test
+    field_spec:
+      input: question
+      target: target
+      choices: choices
+    solvers:
+      - name: multiple_choice
+    scorers:
+      - name: choice
+"""
+
+
+def test_inspect_runs_a_hub_benchmark_task(work, scripts, models, hub) -> None:
+    """``--task hf/ORG/DATASET/TASK_ID``: inspect builds the task from the dataset's eval.yaml on the Hub (the
+    emulator); the log then names the benchmark's own dataset and task id."""
+    hub.add_dataset("alice/tiny-bench", {"eval.yaml": HUB_TASK_EVAL_YAML,
+                                         "data/test.jsonl": (RUNNERS / "data" / "tiny_mc" / "test.jsonl").read_text()})
+    logs = work / "inspect-hub-task"
+    result = run_script(scripts["inspect"], [
+        "--backend", "hf", "--model", str(models["tiny-mc"]), "--task", "hf/alice/tiny-bench/mc", "--device", "cpu",
+        "--log-dir", str(logs), "--log-format", "json",
+    ], cwd=work, extra_env={"HF_HUB_OFFLINE": "0", "HF_DATASETS_OFFLINE": "0"})
+    run = summary(ok(result))["runs"][0]
+    assert run["status"] == "success" and run["samples"] == 5
+    assert run["metrics"]["choice/accuracy"] == pytest.approx(0.6)
+
+    (item,) = scores_from_logs([logs])
+    assert (item.score.value, item.score.dataset_id, item.score.task_id) == (60.0, "alice/tiny-bench", "mc")
+    assert item.score.warnings == [] and not item.partial
+
+
+def test_inspect_hf_limited_json_run_with_task_args(work, scripts, models) -> None:
+    """``-T fewshot=2`` reaches the task; the ``--log-format json`` log folder reads back partial and 2-shot."""
     logs = work / "inspect-math"
     result = run_script(scripts["inspect"], [
         "--backend", "hf", "--model", str(models["tiny-math"]), "--task", f"{INSPECT_TASKS}@tiny_math",
-        "--limit", "3", "--log-dir", str(logs),
+        "--limit", "3", "--log-dir", str(logs), "-T", "fewshot=2", "--log-format", "json",
     ], cwd=work)
     run = summary(ok(result))["runs"][0]
     assert run["samples"] == 3 and run["limit"] == 3 and run["dataset_samples"] == 4
     assert run["metrics"]["match/accuracy"] == pytest.approx(2 / 3)
+    assert Path(run["log"]).suffix == ".json" and Path(run["log"]).parent == logs
 
-    (item,) = scores_from_logs([Path(run["log"])])
+    (item,) = scores_from_logs([logs])  # the folder: inspect's JSON logs are found in it
     assert item.partial is True and item.score.value == 66.67
     assert "partial run: 3 of 4 samples (--limit)" in item.score.notes
+    assert "task args: fewshot=2" in item.score.notes and item.score.setting == "2-shot"
 
 
 def test_inspect_unknown_task_fails_fast_with_close_names(work, scripts) -> None:
@@ -141,12 +180,23 @@ def test_inspect_vllm_model_args_reach_the_provider(work, scripts) -> None:
     result = run_script(scripts["inspect"], [
         "--model", "Qwen/Qwen3-0.6B", "--task", "gsm8k", "--backend", "vllm", "--tensor-parallel-size", "2",
         "--gpu-memory-utilization", "0.85", "--dtype", "bfloat16", "--trust-remote-code", "-M", "max_num_seqs=64",
-        "--dry-run",
+        "--max-model-len", "8192", "--chat-template", "tmpl.jinja", "-T", "fewshot=0", "--dry-run",
     ], cwd=work)
     plan = json.loads(ok(result))
     assert plan["task"] == "inspect_evals/gsm8k" and plan["model"] == "vllm/Qwen/Qwen3-0.6B"
     assert plan["model_args"] == {"tensor_parallel_size": 2, "gpu_memory_utilization": 0.85, "dtype": "bfloat16",
-                                  "trust_remote_code": True, "max_num_seqs": 64}
+                                  "trust_remote_code": True, "max_num_seqs": 64, "max_model_len": 8192,
+                                  "chat_template": "tmpl.jinja"}
+    assert plan["task_args"] == {"fewshot": 0}
+    (work / "tmpl.jinja").write_text("{{ messages }}")
+    result = run_script(scripts["inspect"], ["--model", "org/m", "--task", "hf/org/bench/diamond@v2", "--backend",
+                                             "hf", "--chat-template", "tmpl.jinja", "--dry-run"], cwd=work)
+    plan = json.loads(ok(result))  # a Hub task goes to inspect as given; transformers gets the template's text
+    assert plan["task"] == "hf/org/bench/diamond@v2" and plan["model_args"]["chat_template"] == "{{ messages }}"
+    result = run_script(scripts["inspect"], ["--model", "m", "--task", "hf/only-org", "--dry-run"], cwd=work)
+    assert result.returncode == 2 and "hf/ORG/DATASET" in result.stderr
+    result = run_script(scripts["inspect"], ["--model", "m", "--task", "gsm8k", "--backend", "vllm"], cwd=work)
+    assert result.returncode == 2 and "uv run --with 'vllm==0.29.0'" in result.stderr
     result = run_script(scripts["inspect"], ["--model", "m", "--task", "gsm8k", "--backend", "hf",
                                              "--tensor-parallel-size", "2", "--dry-run"], cwd=work)
     assert result.returncode == 2 and "only apply to --backend vllm" in result.stderr
@@ -157,7 +207,7 @@ def test_lighteval_accelerate_run_with_max_samples(work, scripts, models) -> Non
     result = run_script(scripts["lighteval"], [
         "--backend", "accelerate", "--model", str(models["tiny-mc"]), "--tasks", "tiny_mc|0,tiny_math|0",
         "--custom-tasks", str(LIGHTEVAL_TASKS), "--model-args", "device=cpu", "--max-samples", "4",
-        "--use-chat-template", "--output-dir", str(out_dir),
+        "--use-chat-template", "--output-dir", str(out_dir), "--save-details",
     ], cwd=work)
     run = summary(ok(result))["runs"][0]
     # lighteval 0.13 shuffles the docs with random.Random(42) and keeps the first --max-samples of them
@@ -176,7 +226,8 @@ def test_lighteval_accelerate_run_with_max_samples(work, scripts, models) -> Non
     mc = items["tiny_mc"]
     assert (mc.framework, mc.metric, mc.partial, mc.samples) == ("lighteval", "em", True, 4)
     assert mc.score.value == expected * 100 and mc.score.setting == "0-shot" and mc.score.date in run_dates()
-    assert "partial run: at most 4 samples (--max-samples)" in mc.score.notes
+    assert "partial run: 4 samples (--max-samples 4)" in mc.score.notes  # counted in the --save-details parquet
+    assert "4 samples in the details" in mc.score.notes
     assert "override_chat_template=True" in mc.score.notes
 
 
@@ -185,6 +236,12 @@ def test_lighteval_unknown_task_fails_fast(work, scripts) -> None:
                         cwd=work)
     assert result.returncode == 2
     assert "unknown lighteval task 'gpqa:diamnd'" in result.stderr and "gpqa:diamond" in result.stderr
+    result = run_script(scripts["lighteval"], ["--model", "org/m", "--tasks", "gsm8k|5", "--max-model-len", "8192",
+                                               "--gpu-memory-utilization", "0.8", "--dtype", "bfloat16",
+                                               "--model-args", "dtype=float16,max_num_seqs=8", "--dry-run"], cwd=work)
+    params = json.loads(ok(result))["model_parameters"]  # the named options win over --model-args
+    assert (params["max_model_length"], params["gpu_memory_utilization"], params["dtype"]) == (8192, 0.8, "bfloat16")
+    assert params["max_num_seqs"] == "8"  # lighteval types it when it builds the config
 
 
 def test_inspect_eval_checks_provider_and_task_before_any_request(work) -> None:
@@ -198,3 +255,57 @@ def test_inspect_eval_checks_provider_and_task_before_any_request(work) -> None:
     assert (plan["limit"], plan["max_connections"], plan["log_dir"]) == (2, 4, str(work / "out"))
     result = run_script(script, ["--model", "Qwen/Qwen3-8B", "--task", "gsm8k", "--dry-run"], cwd=work)
     assert result.returncode == 2 and "needs an inspect provider prefix" in result.stderr
+
+
+LM_EVAL_TASK = """\
+task: tiny_math
+dataset_path: json
+dataset_kwargs:
+  data_files:
+    test: {data}
+test_split: test
+fewshot_split: test
+output_type: generate_until
+doc_to_text: "Question: {{{{question}}}}\\nAnswer:"
+doc_to_target: "{{{{answer.split('####')[-1].strip()}}}}"
+generation_kwargs:
+  until: ["\\n"]
+  do_sample: false
+  max_gen_toks: 8
+filter_list:
+  - name: strict-match
+    filter:
+      - function: regex
+        regex_pattern: "(-?[0-9]+)"
+      - function: take_first
+metric_list:
+  - metric: exact_match
+    aggregation: mean
+    higher_is_better: true
+metadata:
+  version: 1.0
+"""
+
+
+def test_lm_eval_results_and_samples_read_back(work, scripts, models) -> None:
+    """The real harness, 2-shot on the GSM8K-shaped set: the always-12 model scores 2 of 4."""
+    tasks = work / "lm_eval_tasks"
+    tasks.mkdir(exist_ok=True)
+    (tasks / "tiny_math.yaml").write_text(LM_EVAL_TASK.format(data=RUNNERS / "data" / "tiny_math" / "test.jsonl"))
+    out = work / "lm_eval_out"
+    ok(run_script(scripts["lm_eval"], [
+        "--model", "hf", "--model_args", f"pretrained={models['tiny-math']},dtype=float32", "--tasks", "tiny_math",
+        "--include_path", str(tasks), "--num_fewshot", "2", "--device", "cpu", "--batch_size", "1",
+        "--output_path", str(out), "--log_samples",
+    ], cwd=work))
+    (results,) = out.rglob("results_*.json")
+    assert list(results.parent.glob("samples_tiny_math_*.jsonl"))
+
+    (item,) = scores_from_logs([out], logs_url="https://huggingface.co/datasets/alice/eval-logs")
+    assert (item.framework, item.task, item.metric) == ("lm-evaluation-harness", "tiny_math", "exact_match,strict-match")
+    assert (item.partial, item.samples, item.total_samples) == (False, 4, 4)
+    assert (item.score.value, item.score.setting) == (50.0, "2-shot") and item.score.date in run_dates()
+    assert item.model == str(models["tiny-math"])
+    assert item.score.notes.startswith("lm-evaluation-harness 0.4.13 (own evaluation run); model args: dtype=float32")
+    assert "filter strict-match" in item.score.notes
+    assert item.score.benchmark_key is None  # a local dataset is never a registered benchmark

@@ -6,7 +6,7 @@ import json
 import time
 
 import pytest
-from aa_emulator import FIXTURES, AAEmulator
+from aa_emulator import CURRENT_PATH, FIXTURES, OLDER_PATH, AAEmulator
 from evalmgr.errors import ModelNotFoundError, SourceError, UsageError
 from evalmgr.registry import Registry
 from evalmgr.sources.aa import (
@@ -63,6 +63,30 @@ def test_fetch_uses_key_from_env_and_base_override(aa, env, monkeypatch):
     assert aa.seen_keys == [KEY]
     assert models[0].creator_slug == "tidepool"
     assert next(m for m in models if m.slug == "heron-unrated").evaluations == {}
+
+
+def test_the_current_endpoint_first_then_the_older_one(aa, env):
+    assert fetch_models(api_base=aa.endpoint, api_key=KEY, max_age=0)
+    assert aa.requested == [CURRENT_PATH]
+    aa.paths = {OLDER_PATH}  # an API that has not moved yet
+    assert [m.slug for m in fetch_models(api_base=aa.endpoint, api_key=KEY, max_age=0)][:1] == ["orca-lite-7b-instruct"]
+    assert aa.requested == [CURRENT_PATH, CURRENT_PATH, OLDER_PATH]
+    aa.paths = set()
+    with pytest.raises(SourceError, match="no models endpoint"):
+        fetch_models(api_base=aa.endpoint, api_key=KEY, max_age=0)
+
+
+def test_an_aa_id_selects_exactly(models):
+    reasoning = next(m for m in models if m.slug == "orca-lite-7b-instruct-reasoning")
+    assert find_model(models, model_id=reasoning.id, repo_id="tidepool/Orca-Lite-7B-Instruct") is reasoning
+    assert find_model(models, model_id=reasoning.id, model_name="orca-lite-7b-instruct-reasoning") is reasoning
+    with pytest.raises(UsageError, match="not 'orca-lite-7b-instruct'"):
+        find_model(models, model_id=reasoning.id, model_name="orca-lite-7b-instruct")
+    with pytest.raises(ModelNotFoundError, match="has the id 'nope'"):
+        find_model(models, model_id="nope")
+    with pytest.raises(ModelNotFoundError) as caught:  # candidates name their stable id
+        find_model(models, repo_id="tidepool/Orca-Lite-7B-Instruct")
+    assert f"--aa-model-id {reasoning.id}" in (caught.value.hint or "")
 
 
 def test_second_call_is_served_from_cache_and_cache_holds_no_key(aa, env):

@@ -343,12 +343,13 @@ def _check_leaderboard(hub: Hub, bench: Any) -> None:
 
 
 def _progress(total: int, tty: bool):  # -> Callable[[Record], None]
-    """A progress bar on a terminal, one plain line per model otherwise."""
+    """A progress bar on a terminal, one plain line per model otherwise. The bar is huggingface_hub's tqdm,
+    so ``HF_HUB_DISABLE_PROGRESS_BARS=1`` (or ``disable_progress_bars()``) turns it into the plain lines."""
+    from huggingface_hub.utils import are_progress_bars_disabled, tqdm
+
     from .render import redact
 
-    if tty:
-        from tqdm import tqdm
-
+    if tty and not are_progress_bars_disabled():
         bar = tqdm(total=total, unit="model", file=sys.stderr)
 
         def step(r: Record) -> None:

@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from-audit", metavar="JSON", help="the models of an `evaluation_manager.py audit --format json` "
                    "output that miss the benchmark and whose --source gives it (instead of the Hub's listing)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="summary format on stdout")
+    p.add_argument("--json", dest="format", action="store_const", const="json", help="same as --format json")
     return p
 
 

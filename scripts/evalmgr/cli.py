@@ -36,6 +36,9 @@ def _add_input_options(p: argparse.ArgumentParser, *, readme: bool = True) -> No
 
 def _add_output_options(p: argparse.ArgumentParser, formats: tuple[str, ...]) -> None:
     p.add_argument("--format", choices=formats, default=formats[0], help=f"output format (default: {formats[0]})")
+    p.add_argument("--json", dest="format", action="store_const", const="json", help="same as --format json")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="print only the result (files, URL or JSON) and errors: no warnings or status lines")
 
 
 def _add_publish_options(p: argparse.ArgumentParser) -> None:
@@ -127,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--paper", metavar="ARXIV_ID", help="with --source paper: which paper")
     p.add_argument("--creator-slug", help="with --source aa: Artificial Analysis creator slug")
     p.add_argument("--model-name", help="with --source aa: Artificial Analysis model slug or name")
+    p.add_argument("--aa-model-id", metavar="ID", help="with --source aa: Artificial Analysis model id (stable)")
     _add_location_options(p)
     _add_source_attribution(p)
     _add_output_options(p, ("eval-results", "model-index", "json"))
@@ -138,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input_options(p, readme=False)
     p.add_argument("--creator-slug", help="AA creator slug, e.g. 'alibaba'")
     p.add_argument("--model-name", help="AA model slug or name, e.g. 'qwen3-235b-a22b-instruct'")
+    p.add_argument("--aa-model-id", metavar="ID", help="AA model id: stable, where slugs and names may change")
     p.add_argument("--benchmark", action="append", metavar="NAME", help="keep only these benchmarks (repeatable)")
     _add_output_options(p, ("eval-results", "model-index", "json"))
     _add_publish_options(p)
@@ -151,13 +156,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model-name-override", metavar="TEXT", help="the model's name as printed in the paper")
     _add_output_options(p, ("text", "json"))
 
-    p = add("import-logs", _publishing("import_logs"), "import scores from our own inspect-ai / lighteval logs",
-            "Read inspect-ai .eval/.json logs and lighteval results JSON, map tasks to Hub benchmarks and "
-            "preview entries dated from the run. Partial runs (--limit) are refused without --force.")
+    p = add("import-logs", _publishing("import_logs"), "import scores from our own inspect-ai / lighteval / lm-eval logs",
+            "Read inspect-ai .eval/.json logs, lighteval results JSON (and --save-details parquet) and "
+            "lm-evaluation-harness results JSON (and samples), map tasks to Hub benchmarks and preview entries "
+            "dated from the run. Partial runs (--limit) are refused without --force; logs of another model than "
+            "--repo-id without --model-mismatch-ok.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="log files or folders")
     _add_input_options(p, readme=False)
-    p.add_argument("--upload-logs-to", metavar="REPO", help="upload the logs to this Hub dataset repo and link entries to it")
-    p.add_argument("--logs-url", metavar="URL", help="where the logs are already published (source.url)")
+    p.add_argument("--upload-logs-to", metavar="REPO|hf://buckets/NS/NAME",
+                   help="upload the logs to this Hub dataset repo or storage bucket and link entries to them")
+    p.add_argument("--logs-url", metavar="URL",
+                   help="where the logs are already published (source.url): an https URL, hf://buckets/NS/NAME/PATH "
+                        "or hf://datasets/NS/NAME/PATH")
+    p.add_argument("--model-mismatch-ok", action="store_true",
+                   help="publish although the logs name another model, revision or a local folder than --repo-id")
     _add_output_options(p, ("eval-results", "model-index", "json"))
     _add_publish_options(p)
 
@@ -249,6 +261,12 @@ def check_arguments(args: argparse.Namespace) -> None:
 
     for flag in ("repo_id", "upload_logs_to", "dataset_id"):
         value = getattr(args, flag, None)
+        if flag == "upload_logs_to" and value is not None and value.startswith("hf://"):
+            bucket = value.removeprefix("hf://buckets/").split("/")
+            if not value.startswith("hf://buckets/") or not is_repo_id("/".join(bucket[:2])):
+                raise UsageError(f"--upload-logs-to {value[:120]!r} is neither a dataset repo nor a bucket",
+                                 "give a dataset repo ORG/NAME or a bucket hf://buckets/NS/NAME[/PATH]")
+            continue
         if value is not None and not is_repo_id(value):
             raise UsageError(f"--{flag.replace('_', '-')} {value[:120]!r} is not a Hub repo id",
                              "write it as owner/name (letters, digits, '-', '_', '.'), e.g. example-org/Lumen-8B")
@@ -273,11 +291,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     load_dotenv_file()
+    from . import render
     from .errors import EvalManagerError
     from .render import print_error
 
     from .hub import transport_errors, unreachable
 
+    render.QUIET = args.quiet
     try:
         check_arguments(args)
         return args.func(args)

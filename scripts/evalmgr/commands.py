@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -312,7 +313,8 @@ def import_aa(args: argparse.Namespace, only: list[str] | None = None) -> Collec
     from .sources.aa import fetch_models, find_model, scores_from_aa
 
     models = fetch_models()
-    model = find_model(models, creator_slug=args.creator_slug, model_name=args.model_name, repo_id=args.repo_id)
+    model = find_model(models, creator_slug=args.creator_slug, model_name=args.model_name, repo_id=args.repo_id,
+                       model_id=getattr(args, "aa_model_id", None))
     reg = registry(args)
     report = scores_from_aa(model, registry=reg)
     resolve_task_ids(args, reg, report.scores)
@@ -368,7 +370,7 @@ def _paper_confirmed(args: argparse.Namespace) -> Collected:
 
 
 def import_logs(args: argparse.Namespace) -> Collected:
-    from .sources.eval_logs import scores_from_logs
+    from .sources.eval_logs import model_mismatch, scores_from_logs
 
     paths = [Path(p) for p in args.paths]
     missing = [str(p) for p in paths if not p.exists()]
@@ -377,8 +379,9 @@ def import_logs(args: argparse.Namespace) -> Collected:
     publishing = args.apply or args.create_pr or args.pr is not None
     if args.upload_logs_to and not publishing:
         raise UsageError("--upload-logs-to uploads the logs: add --apply or --create-pr (or preview without it)")
+    logs_url = web_url(args.logs_url, hub_for(args).endpoint) if args.logs_url else None
     reg = registry(args)
-    found = scores_from_logs(paths, logs_url=args.logs_url, registry=reg)
+    found = scores_from_logs(paths, logs_url=logs_url, registry=reg)
     scores = [f.score for f in found]
     resolve_task_ids(args, reg, scores)
     partial = [f for f in found if f.partial]
@@ -389,36 +392,71 @@ def import_logs(args: argparse.Namespace) -> Collected:
             + ", ".join(f"{f.task} ({f.samples} of {f.total_samples or '?'} samples)" for f in partial),
             "a partial run is not the benchmark score: run the full set, or --force to publish it marked partial",
         )))
-        if publishing and not args.force:
-            raise blockers[0].error  # before any upload: nothing is uploaded for a refused change
-    url = args.logs_url
+    mismatches = sorted({why for f in found if args.repo_id and (why := model_mismatch(f, args.repo_id, args.revision))})
+    if mismatches and publishing and not args.model_mismatch_ok:
+        raise EvalManagerError("not this repo's model: " + "; ".join(mismatches),
+                               "import logs of this model, or confirm the pairing with --model-mismatch-ok")
+    if blockers and publishing and not args.force:
+        raise blockers[0].error  # before any upload: nothing is uploaded for a refused change
+    url = logs_url
     if args.upload_logs_to:  # only now: nothing is uploaded for a refused change
         url, files = upload_logs(hub_for(args), args.upload_logs_to, paths)
         for f in found:  # each entry links to its own log file at the upload commit
             at = files.get(f.path.name, url)
             f.score.provenance = replace(f.score.provenance, url=at) if f.score.provenance else Provenance("logs", at)
     warnings = [w for s in scores for w in s.warnings]
+    if not args.model_mismatch_ok:
+        warnings += [f"{why}: publishing needs --model-mismatch-ok" for why in mismatches]
     if not url:
         warnings.append("no --logs-url or --upload-logs-to: the entries will have no source link to the logs")
     return Collected(args.repo_id, scores, warnings, blockers=blockers)
 
 
-def upload_logs(hub: Hub, repo_id: str, paths: list[Path]) -> tuple[str, dict[str, str]]:
-    """Upload log files to a Hub dataset repo (created if needed); returns the folder URL and each file's URL
-    at the upload commit (by file name)."""
+def web_url(location: str, endpoint: str) -> str:
+    """The page of a Hub storage location, for ``source.url``: ``hf://buckets/NS/NAME/PATH`` (a bucket, the
+    Hub docs' place for inspect logs) and ``hf://datasets/NS/NAME/PATH`` become links; an http(s) URL stays."""
+    if location.startswith(("https://", "http://")):
+        return location
+    match = re.fullmatch(r"hf://(buckets|datasets)/([\w.-]+/[\w.-]+)(?:/(.*?))?/?", location)
+    if not match:
+        raise UsageError(f"--logs-url {location!r} is neither an http(s) URL nor hf://buckets/NS/NAME[/PATH] "
+                         "or hf://datasets/NS/NAME[/PATH]")
+    kind, repo, path = match.groups()
+    if path and Path(path).suffix:  # a log file: link the folder that holds it
+        path = path.rsplit("/", 1)[0] if "/" in path else ""
+    if kind == "buckets":
+        return f"{endpoint}/buckets/{repo}" + (f"/tree/{path}" if path else "")
+    return f"{endpoint}/datasets/{repo}/tree/main" + (f"/{path}" if path else "")
+
+
+def upload_logs(hub: Hub, target: str, paths: list[Path]) -> tuple[str, dict[str, str]]:
+    """Upload log files to a Hub dataset repo (``ORG/NAME``) or storage bucket (``hf://buckets/NS/NAME[/PATH]``),
+    created if needed, into a new dated folder; returns the folder's page URL and, for a dataset repo, each
+    file's URL at the upload commit (by file name)."""
     from datetime import datetime, timezone
 
-    folder = "logs/" + datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     files = [f for p in paths for f in ([p] if p.is_file() else sorted(x for x in p.rglob("*") if x.is_file()))]
+    bucket = re.fullmatch(r"hf://buckets/([\w.-]+/[\w.-]+)(?:/(.*?))?/?", target)
+    if bucket:
+        bucket_id, prefix = bucket.groups()
+        folder = f"{prefix}/{stamp}" if prefix else f"logs/{stamp}"
+        hub.call(f"creating the bucket {bucket_id}", hub.api.create_bucket, bucket_id, exist_ok=True)
+        hub.call(f"uploading logs to {target}", hub.api.batch_bucket_files, bucket_id,
+                 add=[(str(f), f"{folder}/{f.name}") for f in files], bounded=False)  # may be large
+        return web_url(f"hf://buckets/{bucket_id}/{folder}", hub.endpoint), {}
+    if target.startswith("hf://"):
+        raise UsageError(f"--upload-logs-to {target!r}: give a dataset repo ORG/NAME or hf://buckets/NS/NAME[/PATH]")
     from huggingface_hub import CommitOperationAdd
 
     from .evidence import log_file_url
 
-    hub.call(f"creating {repo_id}", hub.api.create_repo, repo_id, repo_type="dataset", exist_ok=True)
+    folder = f"logs/{stamp}"
+    hub.call(f"creating {target}", hub.api.create_repo, target, repo_type="dataset", exist_ok=True)
     ops = [CommitOperationAdd(path_in_repo=f"{folder}/{f.name}", path_or_fileobj=str(f)) for f in files]
-    info = hub.call(f"uploading logs to {repo_id}", hub.api.create_commit, repo_id, ops, repo_type="dataset",
+    info = hub.call(f"uploading logs to {target}", hub.api.create_commit, target, ops, repo_type="dataset",
                     commit_message=f"Add evaluation logs ({len(files)} files)", bounded=False)  # may be large
-    base = hub.repo_url(repo_id, "dataset")
+    base = hub.repo_url(target, "dataset")
     oid = getattr(info, "oid", None)
     return log_file_url(base, None, folder, ""), {f.name: log_file_url(base, oid, folder, f.name) for f in files}
 

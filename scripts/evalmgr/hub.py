@@ -450,7 +450,7 @@ def transport_errors() -> tuple[type[BaseException], ...]:
 
     from huggingface_hub.errors import OfflineModeIsEnabled
 
-    found: list[type[BaseException]] = [OfflineModeIsEnabled, ConnectionError, TimeoutError]
+    found: list[type[BaseException]] = [OfflineModeIsEnabled, ConnectionError]
     for name in ("httpx2", "httpx", "requests"):
         try:
             module = importlib.import_module(name)

@@ -1,16 +1,20 @@
 """Run an evaluation runner on Hugging Face Jobs, on hardware sized from the model's real weights.
 
 Sizing (``--hardware auto``). The model's parameter count per dtype comes from its safetensors metadata on the
-Hub; a name never decides ("70b" in a repo name means nothing here)::
+Hub, its attention shape from its ``config.json``; a name never decides ("70b" in a repo name means nothing)::
 
     weights_gb = sum(parameters[dtype] * bytes(dtype)) / 1e9
                  (bytes as the backend holds them: vLLM's dtype="auto" runs float32 checkpoints in 16 bit;
                   lighteval's accelerate backend loads 16-bit ones in float32; CPU runs count 4 bytes/parameter)
-    need_gb    = weights_gb * 1.2 / devices + 3          # per GPU (or for RAM on a CPU flavor)
+    kv_gb      = 2 (K and V) * layers * KV heads * head size * 2 bytes * max_model_len / 1e9
+                 (one sequence of the full context: vLLM refuses to start without room for it)
+    need_gb    = (weights_gb + kv_gb) / devices + 3      # per GPU (or for RAM on a CPU flavor)
     fits       when need_gb <= 0.9 * memory per GPU (or RAM)
 
-``* 1.2`` is room for the KV cache and activations, which grow with the model; ``+ 3`` GB per device is the CUDA
-context, CUDA graphs and framework buffers; 0.9 is vLLM's default ``gpu_memory_utilization``. Among the flavors of
+``max_model_len`` is ``--max-model-len``, else the model's context capped at 16384 tokens; it is passed to vLLM
+explicitly, so the job allocates what was sized. Without a readable config the KV cache is estimated as
+``weights_gb * 0.2``. ``+ 3`` GB per device is the CUDA context, CUDA graphs, activations and framework buffers;
+0.9 is vLLM's default ``gpu_memory_utilization``. Among the flavors of
 the Hub's hardware list that fit, the cheapest per hour wins (ties: fewer GPUs, then more memory). Several GPUs
 (``devices`` > 1, tensor parallelism) only for the vLLM backend; CPU flavors only for the transformers backends
 (inspect ``hf``, lighteval ``accelerate``) and models up to 0.5B parameters.
@@ -23,8 +27,8 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,12 +41,12 @@ if TYPE_CHECKING:
 
 SCRIPTS = Path(__file__).resolve().parent / "data" / "runners"  # links to scripts/*_uv.py, copied into wheels
 IMAGE = "ghcr.io/astral-sh/uv:python3.12-bookworm"
-HEADROOM = 1.2  # KV cache and activations, proportional to the weights
+HEADROOM = 1.2  # weights x this when the attention shape is unknown: a KV cache proportional to the weights
+DEFAULT_MAX_MODEL_LEN = 16384  # tokens, when neither the user nor a shorter model context says otherwise
 OVERHEAD_GB = 3.0  # per device: CUDA context, CUDA graphs, framework buffers
 USABLE = 0.9  # vLLM's default gpu_memory_utilization; the same margin for RAM
 CPU_MAX_PARAMETERS = 500_000_000  # larger models are too slow on CPU flavors
 CPU_BYTES_PER_PARAMETER = 4  # transformers on CPU: float32
-TERMINAL = ("COMPLETED", "CANCELED", "ERROR", "DELETED")
 
 # (framework, backend) -> the runner script in scripts/ that the job runs
 RUNNERS: dict[tuple[str, str], str] = {
@@ -76,11 +80,39 @@ class Flavor:
 
 
 @dataclass(frozen=True)
+class Attention:
+    """The model's attention shape (``config.json``): what one token of KV cache costs, and the context."""
+
+    layers: int
+    kv_heads: int
+    head_dim: int
+    context: int | None  # max_position_embeddings
+
+    def kv_gb(self, tokens: int, on_cpu: bool = False) -> float:
+        """K and V for ``tokens`` tokens over every layer, in 16 bit (float32 on a CPU)."""
+        return 2 * self.layers * self.kv_heads * self.head_dim * (4 if on_cpu else 2) * tokens / 1e9
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Attention | None:
+        """From a transformers config (a multimodal model's ``text_config`` when it has one); None if unknown."""
+        config = config.get("text_config") or config
+        layers, heads = config.get("num_hidden_layers"), config.get("num_attention_heads")
+        if not isinstance(layers, int) or not isinstance(heads, int) or heads < 1:
+            return None
+        kv_heads = config.get("num_key_value_heads") or heads
+        head_dim = config.get("head_dim") or (config.get("hidden_size") or 0) // heads
+        if not head_dim:
+            return None
+        return cls(layers, kv_heads, head_dim, config.get("max_position_embeddings"))
+
+
+@dataclass(frozen=True)
 class ModelSize:
-    """Parameter counts per safetensors dtype, as the Hub reports them."""
+    """Parameter counts per safetensors dtype, as the Hub reports them, and the attention shape when known."""
 
     repo_id: str
     parameters: dict[str, int]
+    attention: Attention | None = None
 
     @property
     def total(self) -> int:
@@ -106,6 +138,7 @@ class HardwareChoice:
     need_gb: float | None = None
     alternatives: list[Flavor] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    max_model_len: int | None = None  # passed to vLLM: the context the sizing counted
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -114,6 +147,7 @@ class HardwareChoice:
             "memory_gb": self.flavor.memory_gb,
             "usd_per_hour": self.flavor.usd_per_hour,
             "tensor_parallel_size": self.tensor_parallel_size,
+            "max_model_len": self.max_model_len,
             "need_gb_per_device": None if self.need_gb is None else round(self.need_gb, 1),
             "reason": self.reason,
             "next_cheapest": [f.name for f in self.alternatives],
@@ -133,6 +167,10 @@ class JobOptions:
     namespace: str | None = None
     limit: int | None = None
     push_to: str | None = None
+    task_args: list[str] = field(default_factory=list)  # KEY=VALUE, inspect's -T
+    max_model_len: int | None = None
+    dtype: str | None = None
+    gpu_memory_utilization: float | None = None
 
 
 @dataclass
@@ -176,10 +214,27 @@ def dtype_bytes(dtype: str, backend: str) -> float:
     return size
 
 
-def need_gb(size: ModelSize, flavor: Flavor, backend: str) -> float:
-    """Memory each device must hold: weights x HEADROOM spread over the devices, plus OVERHEAD_GB."""
+def need_gb(size: ModelSize, flavor: Flavor, backend: str, tokens: int | None = None) -> float:
+    """Memory each device must hold: weights and the KV cache of ``tokens`` spread over the devices, plus
+    OVERHEAD_GB; the KV cache is weights x (HEADROOM - 1) when the attention shape is unknown."""
     devices = max(flavor.gpus, 1)
-    return size.weights_gb(backend, on_cpu=not flavor.gpus) * HEADROOM / devices + OVERHEAD_GB
+    weights = size.weights_gb(backend, on_cpu=not flavor.gpus)
+    if size.attention is None or tokens is None:
+        return weights * HEADROOM / devices + OVERHEAD_GB
+    return (weights + size.attention.kv_gb(tokens, on_cpu=not flavor.gpus)) / devices + OVERHEAD_GB
+
+
+def context_tokens(size: ModelSize, wanted: int | None) -> int | None:
+    """The max_model_len to size for and pass to vLLM: the user's, else the model's context up to the default."""
+    if wanted is not None:
+        context = size.attention.context if size.attention else None
+        if context and wanted > context:
+            raise UsageError(f"--max-model-len {wanted} is longer than {size.repo_id}'s context of {context} tokens",
+                             f"use --max-model-len {context} or less")
+        return wanted
+    if size.attention is None:
+        return None
+    return min(size.attention.context or DEFAULT_MAX_MODEL_LEN, DEFAULT_MAX_MODEL_LEN)
 
 
 def eligible(size: ModelSize, flavor: Flavor, backend: str) -> bool:
@@ -189,38 +244,45 @@ def eligible(size: ModelSize, flavor: Flavor, backend: str) -> bool:
     return flavor.gpus == 1 or backend == "vllm"
 
 
-def fits(size: ModelSize, flavor: Flavor, backend: str) -> bool:
-    return eligible(size, flavor, backend) and need_gb(size, flavor, backend) <= USABLE * flavor.per_device_gb
+def fits(size: ModelSize, flavor: Flavor, backend: str, tokens: int | None = None) -> bool:
+    return eligible(size, flavor, backend) and need_gb(size, flavor, backend, tokens) <= USABLE * flavor.per_device_gb
 
 
 def _price_order(flavor: Flavor) -> tuple[float, int, float, str]:
     return (flavor.usd_per_hour, flavor.gpus, -flavor.memory_gb, flavor.name)
 
 
-def choose_hardware(size: ModelSize, flavors: list[Flavor], backend: str) -> HardwareChoice:
-    """The cheapest flavor the model fits on, with the reasoning; EvalManagerError when none fits."""
-    fitting = sorted((f for f in flavors if fits(size, f, backend)), key=_price_order)
+def choose_hardware(size: ModelSize, flavors: list[Flavor], backend: str, tokens: int | None = None) -> HardwareChoice:
+    """The cheapest flavor the model (and the KV cache of ``tokens``) fits on, with the reasoning;
+    EvalManagerError when none fits."""
+    fitting = sorted((f for f in flavors if fits(size, f, backend, tokens)), key=_price_order)
     if not fitting:
-        raise _too_big(size, flavors, backend, size.weights_gb(backend))
+        raise _too_big(size, flavors, backend, size.weights_gb(backend), tokens)
     best = fitting[0]
-    need = need_gb(size, best, backend)
+    need = need_gb(size, best, backend, tokens)
     spread = f"on each of {best.gpus} GPUs (vLLM tensor parallel size {best.gpus})" if best.gpus > 1 else (
         "of RAM (CPU run, float32)" if not best.gpus else "on one GPU")
     weights = size.weights_gb(backend, on_cpu=not best.gpus)
+    if size.attention is not None and tokens is not None:
+        a = size.attention
+        formula = (f"weights + KV cache of {tokens} tokens = {a.kv_gb(tokens, on_cpu=not best.gpus):.3g} GB "
+                   f"({a.layers} layers x {a.kv_heads} KV heads x {a.head_dim} head size) + {OVERHEAD_GB:g} GB")
+    else:
+        formula = f"weights x {HEADROOM} + {OVERHEAD_GB:g} GB; attention shape unknown"
     reason = (
         f"{size.describe()} = {weights:.3g} GB of weights for {backend}; needs {need:.3g} GB {spread} "
-        f"(weights x {HEADROOM} + {OVERHEAD_GB:g} GB, within {USABLE:.0%} of memory). "
-        f"Chosen: {best.describe()}, the cheapest flavor that fits."
+        f"({formula}, within {USABLE:.0%} of memory). Chosen: {best.describe()}, the cheapest flavor that fits."
     )
-    return HardwareChoice(best, _tp(best, backend), reason, need, fitting[1:4])
+    return HardwareChoice(best, _tp(best, backend), reason, need, fitting[1:4], max_model_len=tokens)
 
 
-def _too_big(size: ModelSize, flavors: list[Flavor], backend: str, weights: float) -> EvalManagerError:
+def _too_big(size: ModelSize, flavors: list[Flavor], backend: str, weights: float,
+             tokens: int | None) -> EvalManagerError:
     largest = max((f for f in flavors if eligible(size, f, backend)), key=lambda f: f.memory_gb, default=None)
-    closest = (f"; the largest option, {largest.describe()}, offers {USABLE * largest.per_device_gb:.0f} GB per "
-               f"device and would need {need_gb(size, largest, backend):.0f} GB") if largest else ""
+    closest = (f"; the largest option, {largest.describe()}, offers {USABLE * largest.per_device_gb:.1f} GB per "
+               f"device and would need {need_gb(size, largest, backend, tokens):.1f} GB") if largest else ""
     hint = ("use --backend vllm, which can spread the model over several GPUs" if backend != "vllm"
-            else "evaluate a smaller or quantized variant, or run it on your own hardware")
+            else "give a shorter --max-model-len, evaluate a smaller or quantized variant, or use your own hardware")
     return EvalManagerError(
         f"{size.describe()} = {weights:.0f} GB of weights does not fit any Jobs flavor for {backend}{closest}", hint)
 
@@ -237,7 +299,9 @@ def parse_flavors(items: list[Any]) -> list[Flavor]:
         gpus = int(accel.quantity) if accel is not None else 0
         memory = _gigabytes(accel.vram if accel is not None else item.ram)
         per_unit = {"second": 3600, "minute": 60, "hour": 1}.get(str(item.unit_label).lower(), 60)
-        flavors.append(Flavor(item.name, item.pretty_name, gpus, memory, float(item.unit_cost_usd) * per_unit))
+        # the Hub prices by the hour in cents; its per-minute cost is rounded, so round back to cents
+        hourly = (Decimal(str(item.unit_cost_usd)) * per_unit).quantize(Decimal("0.01"))
+        flavors.append(Flavor(item.name, item.pretty_name, gpus, memory, float(hourly)))
     return flavors
 
 
@@ -265,11 +329,27 @@ def bundled_flavors() -> tuple[list[Flavor], str]:
 
 
 def model_size(hub: Hub, repo_id: str) -> ModelSize | None:
-    """Parameters per dtype from the repo's safetensors metadata; None when the Hub has none."""
+    """Parameters per dtype from the repo's safetensors metadata (None when the Hub has none), with the
+    attention shape from its ``config.json`` when it has one."""
     info = hub.call(f"reading {repo_id}", hub.api.model_info, repo_id, expand=["safetensors"])
     meta = getattr(info, "safetensors", None)
     parameters = dict(getattr(meta, "parameters", None) or {})
-    return ModelSize(repo_id, parameters) if parameters else None
+    return ModelSize(repo_id, parameters, model_attention(hub, repo_id)) if parameters else None
+
+
+def model_attention(hub: Hub, repo_id: str) -> Attention | None:
+    """The attention shape from the repo's ``config.json``; None when it has none or it does not say."""
+    from huggingface_hub.errors import EntryNotFoundError
+
+    try:
+        path = hub.call(f"reading {repo_id}/config.json", hub.api.hf_hub_download, repo_id, "config.json")
+    except (EntryNotFoundError, HubError):
+        return None
+    try:
+        config = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    return Attention.from_config(config) if isinstance(config, dict) else None
 
 
 def flavor_by_name(name: str, flavors: list[Flavor]) -> Flavor:
@@ -299,7 +379,11 @@ def plan_hardware(hub: Hub | None, opts: JobOptions, flavors: list[Flavor]) -> H
         raise UsageError(
             f"{opts.model} has no safetensors metadata on the Hub, so its size (and the hardware it needs) is unknown",
             "choose the flavor yourself with --hardware FLAVOR; flavors: " + ", ".join(f.name for f in flavors))
-    return choose_hardware(size, flavors, opts.backend)
+    choice = choose_hardware(size, flavors, opts.backend, context_tokens(size, opts.max_model_len))
+    if size.attention is None:
+        choice.warnings.append(f"{opts.model} has no readable config.json: its KV cache is estimated from the "
+                               "weights, not counted")
+    return choice
 
 
 def _explicit(hub: Hub | None, opts: JobOptions, flavor: Flavor) -> HardwareChoice:
@@ -307,19 +391,22 @@ def _explicit(hub: Hub | None, opts: JobOptions, flavor: Flavor) -> HardwareChoi
         raise UsageError(f"the vLLM backend needs a GPU and {flavor.name} has none",
                          "pick a GPU flavor, use --hardware auto, or a transformers backend (inspect: hf, lighteval: "
                          "accelerate)")
-    choice = HardwareChoice(flavor, _tp(flavor, opts.backend), f"Chosen by --hardware: {flavor.describe()}.")
     size = model_size(hub, opts.model) if hub is not None else None
+    tokens = context_tokens(size, opts.max_model_len) if size is not None else opts.max_model_len
+    choice = HardwareChoice(flavor, _tp(flavor, opts.backend), f"Chosen by --hardware: {flavor.describe()}.",
+                            max_model_len=tokens)
     if hub is None:
         choice.warnings.append(f"offline: {opts.model}'s size was not checked against {flavor.name}")
     if flavor.gpus > 1 and opts.backend != "vllm":
         choice.warnings.append(f"{opts.backend} does not use tensor parallelism: the model runs on one of the "
                                f"{flavor.gpus} GPUs of {flavor.name}")
     elif size is not None:
-        choice.need_gb = need_gb(size, flavor, opts.backend)
-        if not fits(size, flavor, opts.backend):
+        choice.need_gb = need_gb(size, flavor, opts.backend, tokens)
+        if not fits(size, flavor, opts.backend, tokens):
             choice.warnings.append(f"{size.describe()} probably does not fit {flavor.name}: it needs about "
-                                   f"{choice.need_gb:.0f} GB per device, {flavor.name} offers "
-                                   f"{USABLE * flavor.per_device_gb:.0f} GB usable (try --hardware auto)")
+                                   f"{choice.need_gb:.1f} GB per device, {flavor.name} offers "
+                                   f"{USABLE * flavor.per_device_gb:.1f} GB usable (try --hardware auto"
+                                   f"{' or a shorter --max-model-len' if tokens else ''})")
     return choice
 
 
@@ -346,6 +433,13 @@ def check_options(opts: JobOptions) -> None:
                          "use a task the framework registers (e.g. inspect_evals/gpqa_diamond), or run locally")
     if opts.limit is not None and opts.limit < 1:
         raise UsageError("--limit must be at least 1")
+    if opts.backend != "vllm" and (opts.max_model_len or opts.gpu_memory_utilization):
+        raise UsageError("--max-model-len and --gpu-memory-utilization are vLLM options", "add --backend vllm")
+    if opts.task_args and opts.framework != "inspect":
+        raise UsageError("-T task arguments are inspect's", f"{opts.framework} takes the task as 'task|fewshot'")
+    bad = [t for t in opts.task_args if not re.fullmatch(r"[\w.-]+=.*", t)]
+    if bad:
+        raise UsageError(f"-T {bad[0]!r}: expected KEY=VALUE")
     timeout_seconds(opts.timeout)
 
 
@@ -369,7 +463,21 @@ def runner_args(opts: JobOptions, choice: HardwareChoice) -> list[str]:
         args += [] if opts.backend in REMOTE_BACKENDS else ["--backend", opts.backend]
         args += ["--tensor-parallel-size", str(tp)] if tp else []
         args += ["--limit", str(opts.limit)] if opts.limit else []
+        args += [a for t in opts.task_args for a in ("-T", t)]
+    if opts.backend == "vllm":
+        args += ["--max-model-len", str(choice.max_model_len)] if choice.max_model_len else []
+        args += ["--gpu-memory-utilization", str(opts.gpu_memory_utilization)] if opts.gpu_memory_utilization else []
+    args += ["--dtype", opts.dtype] if opts.dtype and opts.backend not in REMOTE_BACKENDS else []
     return args + (["--push-to", opts.push_to] if opts.push_to else [])
+
+
+def vllm_requirement(script: str) -> str:
+    """The runner header's vLLM pin (``[tool.evalmgr] vllm``): installed with ``uv run --with`` only for vLLM."""
+    match = re.search(r'^# vllm = "([^"]+)"', script, re.MULTILINE)
+    if not match:
+        raise EvalManagerError("the runner script's header has no vLLM pin ([tool.evalmgr] vllm)",
+                               "reinstall the project or restore the runner script")
+    return match.group(1)
 
 
 def build_submission(opts: JobOptions, choice: HardwareChoice) -> Submission:
@@ -379,10 +487,12 @@ def build_submission(opts: JobOptions, choice: HardwareChoice) -> Submission:
     if not path.is_file():
         raise EvalManagerError(f"runner script {path} is missing", "reinstall the project or restore the file")
     args = runner_args(opts, choice)
-    command = ["bash", "-c", 'printf %s "$EVAL_SCRIPT" > /tmp/run.py && exec uv run /tmp/run.py "$@"', runner, *args]
+    script = path.read_text(encoding="utf-8")
+    with_vllm = f"--with {vllm_requirement(script)} " if opts.backend == "vllm" else ""
+    command = ["bash", "-c", f'printf %s "$EVAL_SCRIPT" > /tmp/run.py && exec uv run {with_vllm}/tmp/run.py "$@"',
+               runner, *args]
     name = re.sub(r"[^a-zA-Z0-9_-]", "-", f"eval-{opts.framework}-{opts.model.split('/')[-1]}")[:60]
-    return Submission(IMAGE, command, runner, args, path.read_text(encoding="utf-8"), choice.flavor.name,
-                      timeout_seconds(opts.timeout), name)
+    return Submission(IMAGE, command, runner, args, script, choice.flavor.name, timeout_seconds(opts.timeout), name)
 
 
 def job_namespace(hub: Hub, namespace: str | None) -> str:
@@ -442,11 +552,12 @@ def stream_logs(hub: Hub, job_id: str, namespace: str, emit: Callable[[str], Non
     hub.call(f"following the logs of job {job_id}", follow, bounded=False)  # as long as the job runs
 
 
-def wait_for_end(hub: Hub, job_id: str, namespace: str, poll: float = 0.5) -> Any:
-    """The job's final ``JobInfo``; polls with a growing interval (the log stream may end before the status)."""
-    while True:
-        info = hub.call(f"reading job {job_id}", hub.api.inspect_job, job_id=job_id, namespace=namespace)
-        if stage_of(info) in TERMINAL:
-            return info
-        time.sleep(poll)
-        poll = min(poll * 1.5, 15.0)
+def wait_for_end(hub: Hub, job_id: str, namespace: str, timeout: float) -> Any:
+    """The job's final ``JobInfo`` through ``HfApi.wait_for_job`` (the log stream may end before the status);
+    EvalManagerError when it has not ended within ``timeout`` seconds (the job keeps running)."""
+    try:
+        return hub.call(f"waiting for job {job_id}", hub.api.wait_for_job, job_id, namespace=namespace,
+                        timeout=timeout, poll_interval=1.0)
+    except TimeoutError:
+        raise EvalManagerError(f"job {job_id} has not ended after {timeout:g} s of waiting; it keeps running",
+                               f"follow it with `hf jobs logs -f {namespace}/{job_id}`") from None

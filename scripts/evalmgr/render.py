@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .scores import Score
 
 SECRET_VARS = ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "AA_API_KEY")
+QUIET = False  # -q/--quiet: warnings and status lines are not printed (results and errors always are)
 
 
 def secrets() -> list[str]:
@@ -48,6 +49,12 @@ def out(text: str = "") -> None:
 
 def err(text: str) -> None:
     sys.stderr.write(redact(text) + "\n")
+
+
+def note(text: str) -> None:
+    """A warning or status line on stderr, unless -q/--quiet."""
+    if not QUIET:
+        err(text)
 
 
 def emit_json(data: Any) -> None:
@@ -101,7 +108,7 @@ def print_collected(args: argparse.Namespace, collected: Collected, change: Chan
         })
     else:
         for n in collected.notes:
-            err(f"note: {n}")
+            note(f"note: {n}")
         if outcome.status in ("preview", "written"):
             for path, text in sorted(outcome.files.items()):
                 out(f"# {path}")
@@ -110,7 +117,7 @@ def print_collected(args: argparse.Namespace, collected: Collected, change: Chan
         for line in collected.extra.get("side_by_side", []):
             err(f"sources: {line}")
         for w in collected.warnings:
-            err(f"warning: {w}")
+            note(f"warning: {w}")
         for r in collected.refused:
             err(f"refused: {r}")
         for r in outcome.refusals:
@@ -118,14 +125,14 @@ def print_collected(args: argparse.Namespace, collected: Collected, change: Chan
         for p in outcome.problems:
             err(f"{p.severity}: {p.location}: {p.message}")
         for s in outcome.already_present:
-            err(f"already present: {s.benchmark} = {s.value:g}")
+            note(f"already present: {s.benchmark} = {s.value:g}")
         if change.force:
             for c in outcome.conflicts:
                 err(f"conflict (forced): {c.dataset_id} [{c.task_id}] {c.existing_value} -> {c.new_value}")
         if outcome.status == "preview" and not outcome.files and outcome.already_present:
-            err("nothing new: every result is already present")
+            note("nothing new: every result is already present")
         else:
-            err(outcome.message)
+            note(outcome.message)
             if outcome.url and outcome.status != "preview":
                 out(outcome.url)
     return 1 if outcome.status == "refused" else 0

@@ -8,8 +8,9 @@ real socket (set ``HF_ENDPOINT`` to ``emulator.endpoint`` before importing huggi
         hub.files("acme/m"), hub.pull_requests("acme/m"), hub.requests, hub.jobs
 
 Seeding: add_user, add_token, add_model, add_dataset, add_commit, add_pull_request, add_discussion, grant_gated,
-add_paper, add_leaderboard, set_job_plan, load_spec. Inspection: files, commits, pull_requests, discussions, requests,
-request_count, jobs. Faults: fail_next, before_next, ``latency``. Settings: list_page_size, tree_page_size,
+add_paper, add_leaderboard, set_job_plan, load_spec. Inspection: files, bucket_files, commits, pull_requests,
+discussions, requests, request_count, jobs. Storage buckets upload through a Xet CAS served under ``/cas``
+(routes_buckets). Faults: fail_next, before_next, ``latency``. Settings: list_page_size, tree_page_size,
 commits_page_size, discussions_page_size. ``reset()`` clears everything between tests.
 
 Served routes (beyond what the client documents): ``GET /papers/{id}.md`` (``HfApi.read_paper``) and

@@ -18,11 +18,11 @@ from urllib.parse import unquote
 
 import yaml
 
-from . import routes_jobs, routes_read, routes_write
+from . import routes_buckets, routes_jobs, routes_read, routes_write
 from .state import Discussion, Job, JobPlan, Paper, Repo, Token, User, as_bytes, new_oid, now_iso
 from .transport import HttpError, Request, Response, dispatch, make_handler
 
-ROUTES = routes_read.ROUTES + routes_write.ROUTES + routes_jobs.ROUTES
+ROUTES = routes_read.ROUTES + routes_write.ROUTES + routes_jobs.ROUTES + routes_buckets.ROUTES
 
 
 @dataclass
@@ -91,6 +91,10 @@ class HubEmulator:
             self.tokens: dict[str, Token] = {}
             self.repos: dict[tuple[str, str], Repo] = {}
             self.papers: dict[str, Paper] = {}
+            self.buckets: dict[str, routes_buckets.Bucket] = {}
+            self.xet_tokens: dict[str, str] = {}  # Xet access token -> bucket id
+            self.xorbs: dict[str, bytes] = {}
+            self.shards: list[bytes] = []
             self._jobs: list[Job] = []
             self._job_plans: list[tuple[str | None, JobPlan]] = []
             self._rules: list[_Rule] = []
@@ -303,6 +307,11 @@ class HubEmulator:
             repo, oid = self._at(repo_id, revision, repo_type)
             return dict(repo.commits[oid].files)
 
+    def bucket_files(self, bucket_id: str) -> dict[str, str]:
+        """A bucket's files: path -> Xet hash of the content (``hf_xet.hash_files`` gives it for a local file)."""
+        with self.lock:
+            return {path: meta["xetHash"] for path, meta in self.buckets[bucket_id].files.items()}
+
     def commits(self, repo_id: str, ref: str = "main", repo_type: str = "model") -> list[dict[str, Any]]:
         """History of ``ref``, newest first: oid, parent, title, message, author, date."""
         with self.lock:
@@ -395,7 +404,7 @@ class HubEmulator:
             rule.action(self)
         elif rule:
             raise HttpError(rule.status, f"Emulated failure ({rule.status})", headers=rule.headers, body=rule.body)
-        token = self._authenticate(headers)
+        token = None if path.startswith("/cas/") else self._authenticate(headers)  # the CAS checks Xet tokens
         req = Request(method, path, query, headers, body, token, self.endpoint)
         if path.startswith("/api/jobs/") and path.endswith("/logs"):
             return dispatch(ROUTES, self, req)  # streams: must not hold the lock while waiting for log lines

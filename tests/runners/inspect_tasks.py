@@ -8,7 +8,7 @@ from pathlib import Path
 from inspect_ai import Task, task
 from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.scorer import choice, match
-from inspect_ai.solver import generate, multiple_choice
+from inspect_ai.solver import generate, multiple_choice, system_message
 
 DATA = Path(__file__).parent / "data"
 
@@ -25,9 +25,14 @@ def tiny_mc() -> Task:
 
 
 @task
-def tiny_math() -> Task:
-    """Four word problems with answers 12, 9, 12, 7: a model that always answers 12 scores 0.5."""
-    samples = [Sample(input=r["question"], target=r["answer"].split("####")[-1].strip())
-               for r in _rows("tiny_math")]
-    return Task(dataset=MemoryDataset(samples, name="tiny_math"), solver=generate(),
+def tiny_math(fewshot: int = 0) -> Task:
+    """Four word problems with answers 12, 9, 12, 7: a model that always answers 12 scores 0.5.
+
+    ``fewshot`` (a task argument, ``-T fewshot=N``) puts the first N solved problems before each question.
+    """
+    rows = _rows("tiny_math")
+    samples = [Sample(input=r["question"], target=r["answer"].split("####")[-1].strip()) for r in rows]
+    shots = "\n\n".join(f"{r['question']}\n{r['answer']}" for r in rows[:fewshot])
+    solver = [system_message(shots), generate()] if fewshot else [generate()]
+    return Task(dataset=MemoryDataset(samples, name="tiny_math"), solver=solver,
                 scorer=match(location="end", numeric=True))

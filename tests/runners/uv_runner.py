@@ -1,8 +1,8 @@
 """Run a PEP 723 script with ``uv run`` the way the runner tests need: pip's indexes, offline Hub, CPU torch.
 
-The scripts stay correct for GPU machines and HF Jobs (their headers pin CUDA torch through vLLM). For a
-CPU test machine, a copy of the script gets a ``[tool.uv]`` table in its header that pins the local
-CPU-only torch wheel (when pip's find-links hold one) and leaves vLLM out, which needs a GPU anyway.
+The scripts' headers hold no vLLM (it comes only with ``uv run --with`` for ``--backend vllm``). For a CPU
+test machine, a copy of the script gets a ``[tool.uv]`` table in its header that pins the local CPU-only
+torch wheel, when pip's find-links hold one.
 """
 
 from __future__ import annotations
@@ -18,18 +18,17 @@ from uv_env import local_torch_cpu_pin, uv_env  # importable as a script and fro
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = [ROOT / "scripts" / "inspect_vllm_uv.py", ROOT / "scripts" / "inspect_eval_uv.py",
-           ROOT / "scripts" / "lighteval_vllm_uv.py", ROOT / "tests" / "runners" / "build_tiny_model.py"]
+           ROOT / "scripts" / "lighteval_vllm_uv.py", ROOT / "tests" / "runners" / "build_tiny_model.py",
+           ROOT / "tests" / "runners" / "lm_eval_cli.py"]
 
 HEADER_END = "# ///\n"
 
 
 def cpu_copy(script: Path, folder: Path) -> Path:
-    """``script`` copied into ``folder`` with a header that installs CPU torch and no vLLM."""
+    """``script`` copied into ``folder`` with a header that installs CPU torch."""
     env = uv_env()
     pin = local_torch_cpu_pin(env.get("UV_FIND_LINKS"))
-    lines = ["# [tool.uv]\n", '# exclude-dependencies = ["vllm"]\n']
-    if pin:
-        lines.append(f'# override-dependencies = ["{pin}"]\n')
+    lines = ["# [tool.uv]\n", f'# override-dependencies = ["{pin}"]\n'] if pin else []
     text = script.read_text()
     head, sep, body = text.partition(HEADER_END)
     if not sep or "# /// script" not in head:

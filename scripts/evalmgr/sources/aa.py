@@ -1,11 +1,13 @@
 """Artificial Analysis (AA) as a score source.
 
 AA benchmarks models with its own harness and publishes per-benchmark results through
-``GET /api/v2/data/llms/models`` (header ``x-api-key``). Per-benchmark values are fractions
+``GET /api/v2/language/models`` (header ``x-api-key``; the older ``/api/v2/data/llms/models`` is asked when
+the current path answers 404). Per-benchmark values are fractions
 (0-1) and become percentages here; the composite ``*_index`` values (0-100) are not registry
 benchmarks and are only reported as information. AA knows nothing about Hub repo ids, so a
-model is selected by creator slug + model slug/name exactly; from a repo id alone we only
-propose candidates and pick one only when exactly one fits without any variant token.
+model is selected by its AA id (stable; AA says slugs and names may change), or by creator slug +
+model slug/name exactly; from a repo id alone we only propose candidates and pick one only when
+exactly one fits without any variant token.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
     from ..registry import Registry
 
 AA_DEFAULT_BASE = "https://artificialanalysis.ai"
-MODELS_PATH = "/api/v2/data/llms/models"
+MODELS_PATHS = ("/api/v2/language/models", "/api/v2/data/llms/models")  # current, then the older one
 AA_URL = "https://artificialanalysis.ai"
 AA_NAME = "Artificial Analysis"
 HARNESS_NOTE = "Artificial Analysis harness"
@@ -146,15 +148,25 @@ MAX_RESPONSE_BYTES = 64 * 1024 * 1024  # the full models list is a few MB
 
 
 def _request_models(base: str, key: str, max_total_wait: float) -> Any:
-    """GET the models list, retrying 429/5xx with backoff (honouring Retry-After) within a time budget.
+    """The models list from the current endpoint, else (404) from the older one.
 
-    The budget is a deadline for everything, reading the body included: a per-read timeout alone lets a
+    ``max_total_wait`` is a deadline for everything, reading the body included: a per-read timeout alone lets a
     server that sends one byte every few seconds hold the command for hours.
     """
+    deadline = time.monotonic() + max_total_wait
+    for path in MODELS_PATHS:
+        payload = _get_models(base + path, base, key, deadline)
+        if payload is not None:
+            return payload
+    raise SourceError(f"Artificial Analysis has no models endpoint at {base} (tried {', '.join(MODELS_PATHS)})",
+                      hint="check AA_API_BASE; the API may have moved (see https://artificialanalysis.ai/data-api/docs)")
+
+
+def _get_models(url: str, base: str, key: str, deadline: float) -> Any:
+    """GET one models URL, retrying 429/5xx with backoff (honouring Retry-After) until ``deadline``;
+    None when the path does not exist (404)."""
     import requests
 
-    url = base + MODELS_PATH
-    deadline = time.monotonic() + max_total_wait
     delay = 1.0
     while True:
         try:
@@ -184,6 +196,8 @@ def _request_models(base: str, key: str, max_total_wait: float) -> Any:
             time.sleep(wait)
             delay = min(delay * 2, 30.0)
             continue
+        if resp.status_code == 404:
+            return None
         if resp.status_code != 200:
             raise SourceError(f"Artificial Analysis answered HTTP {resp.status_code} at {url}",
                               hint="check AA_API_BASE; try again later")
@@ -236,13 +250,24 @@ def find_model(
     creator_slug: str | None = None,
     model_name: str | None = None,
     repo_id: str | None = None,
+    model_id: str | None = None,
 ) -> AAModel:
     """Select one AA model; raise ModelNotFoundError listing candidates rather than guess.
 
-    ``model_name`` matches a model's slug or name exactly (case-insensitive). With only ``repo_id``
+    ``model_id`` (AA's id) selects exactly, and must agree with a slug or name given too. ``model_name`` matches a model's slug or name exactly (case-insensitive). With only ``repo_id``
     a model is picked when it is the single one whose slug or name has exactly the repo name's
     tokens; a model with extra variant tokens (``-reasoning``, ``(high)``) also fits, so then we refuse.
     """
+    if model_id:
+        found = next((m for m in models if m.id == model_id), None)
+        if found is None:
+            raise ModelNotFoundError(f"no Artificial Analysis model has the id {model_id!r}",
+                                     hint="copy the id from the candidates listed without --aa-model-id")
+        if model_name and " ".join(model_name.lower().split()) not in (found.slug.lower(),
+                                                                       " ".join(found.name.lower().split())):
+            raise UsageError(f"AA id {model_id} is {found.creator_slug}/{found.slug}, not {model_name!r}",
+                             "give the id alone (AA's stable identifier), or the matching --model-name")
+        return found
     if model_name:
         return _find_exact(models, creator_slug, model_name)
     if not repo_id:
@@ -319,7 +344,7 @@ def _rank(models: list[AAModel], wanted: list[str]) -> list[AAModel]:
 
 def _candidates_error(message: str, candidates: list[AAModel]) -> ModelNotFoundError:
     width = max((len(m.flags) for m in candidates), default=0)
-    lines = [f"    {m.flags:<{width}}  # {m.name} ({m.creator_name})" for m in candidates]
+    lines = [f"    {m.flags:<{width}}  # {m.name} ({m.creator_name}), or --aa-model-id {m.id}" for m in candidates]
     hint = (
         "select one explicitly:\n" + "\n".join(lines)
         if lines

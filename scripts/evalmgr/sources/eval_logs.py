@@ -1,5 +1,6 @@
-"""Scores from our own evaluation logs: inspect-ai logs (``.eval`` archives, ``.json``) and lighteval
-``results_*.json`` files, as written by the runner scripts.
+"""Scores from our own evaluation logs: inspect-ai logs (``.eval`` archives, ``.json``), lighteval
+``results_*.json`` files (with their ``--save-details`` parquet files) and lm-evaluation-harness
+``results_*.json`` files (with their ``samples_*.jsonl`` files).
 
 Why strict: a task maps to a registry benchmark only through the table below (framework task name ->
 benchmark key); tasks from local files or unknown names stay unmapped. Framework accuracies (0-1) become
@@ -63,8 +64,28 @@ LIGHTEVAL_TASKS: dict[str, tuple[str, str | None]] = {
     "simpleqa": ("simpleqa", None),
 }
 MAX_LOG_BYTES = 64 * 1024 * 1024  # the most of one log (or of an archive's header) that is read
+# lm-evaluation-harness task -> (registry key, "metric,filter" key of its results)
+LM_EVAL_TASKS: dict[str, tuple[str, str | None]] = {
+    "gsm8k": ("gsm8k", "exact_match,strict-match"),
+    "mmlu": ("mmlu", "acc,none"),
+    "mmlu_pro": ("mmlu_pro", "exact_match,custom-extract"),
+    "gpqa_diamond_zeroshot": ("gpqa_diamond", "acc,none"),
+    "hellaswag": ("hellaswag", "acc_norm,none"),
+    "arc_challenge": ("arc_challenge", "acc_norm,none"),
+    "arc_easy": ("arc_easy", "acc,none"),
+    "winogrande": ("winogrande", "acc,none"),
+    "ifeval": ("ifeval", "prompt_level_strict_acc,none"),
+    "piqa": ("piqa", "acc,none"),
+    "boolq": ("boolq", "acc,none"),
+    "openbookqa": ("openbookqa", "acc_norm,none"),
+    "humaneval": ("humaneval", "pass@1,create_test"),
+    "mbpp": ("mbpp", "pass_at_1,none"),
+}
+_HUB_TASK = re.compile(r"hf/(?P<dataset>[\w.-]+/[\w.-]+)(?:/(?P<task>[\w.-]+))?(?:@[\w./-]+)?")  # inspect hf/ tasks
+_SHOT_ARGS = ("fewshot", "num_fewshot", "n_shot", "shots", "few_shot")  # inspect task args that set the shots
+_INSPECT_JSON_HEAD = re.compile(rb'\s*\{\s*"version"\s*:\s*\d+\s*,\s*"status"\s*:')
 _ZSTD = 93  # zip compression method id of Zstandard (inspect-ai writes its .eval members with it)
-_LIGHTEVAL_DATE = re.compile(r"results_(\d{4}-\d{2}-\d{2})T")
+_RESULTS_DATE = re.compile(r"results_(\d{4}-\d{2}-\d{2})T")
 
 
 @dataclass
@@ -72,14 +93,15 @@ class LogScore:
     """One score read from a log, with what the publishing guards need to know about the run."""
 
     score: Score
-    framework: str  # "inspect-ai" | "lighteval"
+    framework: str  # "inspect-ai" | "lighteval" | "lm-evaluation-harness"
     task: str  # the framework's task name
     metric: str
     partial: bool  # True when only part of the set was evaluated (--limit / --max-samples)
     samples: int | None  # samples evaluated, when the log says
     total_samples: int | None  # samples in the full set, when the log says
-    model: str | None
+    model: str | None  # as the log names it (inspect: "provider/org/name"; others: a repo id or a local path)
     path: Path
+    revision: str | None = None  # the model revision the log names, when it names one
 
 
 def scores_from_logs(paths: list[Path], logs_url: str | None = None, registry: Any = None) -> list[LogScore]:
@@ -97,14 +119,33 @@ def scores_from_logs(paths: list[Path], logs_url: str | None = None, registry: A
         inspect = path.suffix == ".eval" or (path.suffix == ".json" and not path.name.startswith("results_"))
         log = read_inspect_log(path) if inspect else _read_json(path)
         try:
-            found += _inspect_scores(path, log, logs_url) if inspect else _lighteval_scores(path, log, logs_url)
+            found += _inspect_scores(path, log, logs_url) if inspect else _results_scores(path, log, logs_url)
         except (AttributeError, TypeError, KeyError, ValueError) as exc:  # a field of another type than logs have
-            framework = "inspect-ai" if inspect else "lighteval"
+            framework = "inspect-ai" if inspect else "lighteval / lm-evaluation-harness"
             raise InputError(f"{path}: unexpected structure for a {framework} log ({type(exc).__name__}: "
                              f"{str(exc)[:200]})", "pass a log written by the framework, unmodified") from None
     for item in found:
         _annotate(item, registry)
     return found
+
+
+def model_mismatch(item: LogScore, repo_id: str, revision: str | None) -> str | None:
+    """Why the log's model may not be ``repo_id`` at ``revision`` (both named), or None when it is.
+
+    A local folder cannot be checked against a repo id, so it needs the user's confirmation like another repo.
+    """
+    model = item.model
+    if model and item.framework == "inspect-ai":
+        model = model.split("/", 1)[1] if "/" in model else None  # "vllm/org/name" -> "org/name"
+    if not model:
+        return f"the log does not name its model (target {repo_id})"
+    if model.startswith(("/", ".", "~")) or Path(model).expanduser().is_dir():
+        return f"the log's model is the local folder {model}, which cannot be checked to be {repo_id}"
+    if model.casefold() != repo_id.casefold():
+        return f"the log's model is {model}, not {repo_id}"
+    if item.revision and item.revision != (revision or "main"):
+        return f"the log evaluated {model} at revision {item.revision}, not {revision or 'main'}"
+    return None
 
 
 def percent(value: float) -> float:
@@ -193,14 +234,16 @@ def _json_object(path: Path, data: bytes) -> dict:
 
 
 def _expand(paths: list[Path]) -> list[Path]:
-    """Files as given; folders replaced by the logs they hold (inspect ``*.eval``, lighteval ``results_*.json``)."""
+    """Files as given; folders replaced by the logs they hold: inspect ``*.eval`` and ``--log-format json``
+    logs, lighteval and lm-eval ``results_*.json``. A folder without any log is an error, never an empty import."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = [f for f in sorted(path.rglob("*.eval")) + sorted(path.rglob("results_*.json")) if f.is_file()]
+            found = [f for f in sorted(path.rglob("*.eval")) + sorted(
+                p for p in path.rglob("*.json") if p.name.startswith("results_") or _is_inspect_json(p)) if f.is_file()]
             if not found:
-                raise InputError(f"{path}: no evaluation logs in this folder (*.eval, results_*.json)",
-                                 "pass the folder the framework wrote its logs to, or the log files")
+                raise InputError(f"{path}: no evaluation logs in this folder (*.eval, inspect *.json, results_*.json)",
+                                 "give inspect .eval or .json logs, or lighteval / lm-eval results_*.json files")
             files += found
         elif path.is_file():
             files.append(path)
@@ -209,6 +252,15 @@ def _expand(paths: list[Path]) -> list[Path]:
         else:
             raise InputError(f"{path}: no such file or folder")
     return files
+
+
+def _is_inspect_json(path: Path) -> bool:
+    """An inspect ``--log-format json`` log: it opens with its ``version`` and ``status`` (read from its head only)."""
+    try:
+        with path.open("rb") as handle:
+            return bool(_INSPECT_JSON_HEAD.match(handle.read(256)))
+    except OSError:
+        return False
 
 
 # ---------------------------------------------------------------------- inspect-ai
@@ -229,14 +281,18 @@ def _inspect_scores(path: Path, log: dict, logs_url: str | None) -> list[LogScor
     epochs = (spec.get("config") or {}).get("epochs")
     partial = bool((spec.get("config") or {}).get("limit")) or (done is not None and total is not None and done < total)
     version = (spec.get("packages") or {}).get("inspect_ai")
+    task_args = spec.get("task_args") or {}  # with the task's defaults: a 10-shot default is recorded too
     notes = _notes(f"inspect-ai {version}" if version else "inspect-ai", spec.get("model_args"),
-                   spec.get("task_args"), done, total, partial, "--limit")
+                   task_args, _partial_text(done, total, partial, "--limit"))
     if epochs and epochs > 1:
         notes += f"; {epochs} epochs"
-    score = _score(task, value, _date(spec.get("created")), notes, path, metric_name, "inspect-ai", logs_url)
+    shots = next((v for k, v in task_args.items() if k in _SHOT_ARGS and type(v) is int), INSPECT_SHOTS.get(task))
+    score = _score(task, value, _date(spec.get("created")), notes, path, metric_name, "inspect-ai", logs_url,
+                   f"{shots}-shot" if shots is not None else None)
     if spec.get("task_file"):
         score.warnings.append(f"task {task!r} comes from the local file {spec['task_file']}: not a registered benchmark")
-    return [LogScore(score, "inspect-ai", task, metric_name, partial, done, total, spec.get("model"), path)]
+    revision = (spec.get("model_args") or {}).get("revision")
+    return [LogScore(score, "inspect-ai", task, metric_name, partial, done, total, spec.get("model"), path, revision)]
 
 
 def _inspect_metric(results: dict, wanted: str | None) -> tuple[str, float]:
@@ -253,15 +309,144 @@ def _inspect_metric(results: dict, wanted: str | None) -> tuple[str, float]:
                       hint="import a log whose scorer reports accuracy (or the mapped metric)")
 
 
+# ---------------------------------------------------------------------- results_*.json: lighteval or lm-eval
+
+
+def _results_scores(path: Path, data: dict, logs_url: str | None) -> list[LogScore]:
+    """A ``results_*.json``: lighteval's has ``config_general``, lm-evaluation-harness's ``config`` and ``n-shot``."""
+    if "results" in data and "config_general" in data:
+        return _lighteval_scores(path, data, logs_url)
+    if "results" in data and "config" in data and ("n-shot" in data or "lm_eval_version" in data):
+        return _lm_eval_scores(path, data, logs_url)
+    raise InputError(f"{path}: not a lighteval or lm-evaluation-harness results file "
+                     "(no 'results' with 'config_general' or 'config')")
+
+
+# ---------------------------------------------------------------------- lm-evaluation-harness
+
+
+def _lm_eval_scores(path: Path, data: dict, logs_url: str | None) -> list[LogScore]:
+    config = data.get("config") or {}
+    results = data.get("results") or {}
+    model_args = _key_values(config.get("model_args"))
+    model = model_args.pop("pretrained", None) or model_args.pop("model", None) or data.get("model_name")
+    revision = model_args.get("revision")
+    groups = {g: members for g, members in (data.get("group_subtasks") or {}).items() if g in results}
+    members_of_read_groups = {m for members in groups.values() for m in members}
+    counted = _lm_eval_sample_counts(path)
+    setup = [label for key, label in (("chat_template", "chat template applied"),
+                                           ("fewshot_as_multiturn", "few-shot as multi-turn"),
+                                           ("system_instruction", "system instruction")) if data.get(key)]
+    if config.get("gen_kwargs"):
+        setup.append("gen kwargs: " + ", ".join(f"{k}={v}" for k, v in sorted(config["gen_kwargs"].items())))
+    version = data.get("lm_eval_version")
+    date = _timestamp_date(data.get("date")) or (m.group(1) if (m := _RESULTS_DATE.search(path.name)) else None)
+    found = []
+    for task, metrics in sorted(results.items()):
+        if task in members_of_read_groups:
+            continue  # read through its group: one score per benchmark
+        members = groups.get(task) or [task]
+        wanted = LM_EVAL_TASKS.get(task, (None, None))[1]
+        metric_key, value = _lm_eval_metric(path, task, metrics, wanted)
+        metric_name, _, filter_name = metric_key.partition(",")
+        done, total = _lm_eval_counts(data.get("n-samples") or {}, members, counted)
+        partial = config.get("limit") is not None or (done is not None and total is not None and done < total)
+        shots = {(data.get("n-shot") or {}).get(m) for m in members} - {None}
+        task_version = (data.get("versions") or {}).get(task)
+        extra = [f"task version {task_version}"] if task_version is not None else []
+        if filter_name and filter_name != "none":
+            extra.append(f"filter {filter_name}")
+        notes = _notes(f"lm-evaluation-harness {version}" if version else "lm-evaluation-harness", model_args,
+                       None, _partial_text(done, total, partial, "--limit"), extra + setup)
+        setting = f"{shots.pop()}-shot" if len(shots) == 1 else None
+        score = _score(task, value, date, notes, path, metric_key, "lm-evaluation-harness", logs_url, setting)
+        if wanted is not None and metric_key != wanted:
+            score.warnings.append(f"task {task!r} has no {wanted} in {path.name}: {metric_key} is not its score")
+        if ((data.get("higher_is_better") or {}).get(task) or {}).get(metric_name) is False:
+            score.warnings.append(f"metric {metric_name} of task {task!r} is lower-is-better: not a benchmark score")
+        if task in counted and done is not None and counted[task] != done:
+            score.warnings.append(f"the samples file of task {task!r} holds {counted[task]} documents, "
+                                  f"the results say {done}: the logs do not agree")
+        if _is_local(((data.get("configs") or {}).get(task) or {}).get("dataset_path")):
+            score.warnings.append(f"task {task!r} reads a local dataset: not a registered benchmark")
+        found.append(LogScore(score, "lm-evaluation-harness", task, metric_key, partial, done, total, model, path,
+                              revision))
+    return found
+
+
+def _key_values(value: Any) -> dict[str, Any]:
+    """lm-eval's model args: a dict, or the ``key=value,key=value`` string given on its command line."""
+    if isinstance(value, dict):
+        return {k: v for k, v in value.items() if v is not None}
+    if isinstance(value, str):
+        return dict(part.split("=", 1) for part in value.split(",") if "=" in part)
+    return {}
+
+
+def _lm_eval_metric(path: Path, task: str, metrics: dict, wanted: str | None) -> tuple[str, float]:
+    """The mapped ``metric,filter`` value, else the first metric the task reports (its stderr and labels skipped)."""
+    names = [k for k, v in metrics.items()
+             if "," in k and not k.split(",")[0].endswith("_stderr") and isinstance(v, (int, float))]
+    name = wanted if wanted in metrics else (names[0] if names else None)
+    if name is None:
+        raise SourceError(f"{path}: task {task} has no metric values")
+    return name, metrics[name]
+
+
+def _lm_eval_counts(n_samples: dict, members: list[str], counted: dict[str, int]) -> tuple[int | None, int | None]:
+    """(evaluated, in the full set) summed over a group's members; the samples files count when the results don't."""
+    done = total = 0
+    for member in members:
+        entry = n_samples.get(member) or {}
+        member_done = entry.get("effective", counted.get(member))
+        if member_done is None:
+            return None, None
+        done += member_done
+        total = None if total is None or entry.get("original") is None else total + entry["original"]
+    return done, total
+
+
+def _lm_eval_sample_counts(path: Path) -> dict[str, int]:
+    """Documents per task in the ``samples_<task>_<date>.jsonl`` files written beside ``results_<date>.json``."""
+    stamp = path.stem.removeprefix("results_")
+    counts = {}
+    for sample_file in path.parent.glob(f"samples_*_{stamp}.jsonl"):
+        task = sample_file.name.removeprefix("samples_").removesuffix(f"_{stamp}.jsonl")
+        try:
+            if sample_file.stat().st_size > MAX_LOG_BYTES:
+                raise InputError(f"{sample_file}: larger than {MAX_LOG_BYTES // 2**20} MB: too large to read")
+            docs = {json_load(line).get("doc_id") for line in sample_file.read_text(encoding="utf-8").splitlines()
+                    if line.strip()}
+        except (OSError, UnicodeDecodeError, ParseError, AttributeError) as exc:
+            raise InputError(f"{sample_file}: not a readable lm-evaluation-harness samples file ({exc})") from None
+        counts[task] = len(docs)
+    return counts
+
+
+def _timestamp_date(value: Any) -> str | None:
+    """A Unix timestamp (lm-eval's ``date``) as an ISO date in UTC."""
+    from datetime import datetime, timezone
+
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return datetime.fromtimestamp(value, tz=timezone.utc).date().isoformat()
+
+
+def _is_local(dataset: Any) -> bool:
+    """A dataset read from files (``json``/``csv`` builders, or a path), not from a Hub dataset repo."""
+    return isinstance(dataset, str) and (dataset in ("json", "csv", "parquet", "text", "arrow")
+                                         or dataset.startswith(("/", ".")))
+
+
 # ---------------------------------------------------------------------- lighteval
 
 
 def _lighteval_scores(path: Path, data: dict, logs_url: str | None) -> list[LogScore]:
-    if "results" not in data or "config_general" not in data:
-        raise InputError(f"{path}: not a lighteval results file (no 'results' and 'config_general')")
     general = data["config_general"]
     max_samples = general.get("max_samples")
-    date = _LIGHTEVAL_DATE.search(path.name)
+    date = _RESULTS_DATE.search(path.name)
+    model_config = general.get("model_config") or {}
+    details = _lighteval_details(path)
     found = []
     for full_name, metrics in sorted(data["results"].items()):
         if full_name == "all":
@@ -270,19 +455,53 @@ def _lighteval_scores(path: Path, data: dict, logs_url: str | None) -> list[LogS
         task = parts[-2] if len(parts) >= 2 else parts[0]
         shots = int(parts[-1]) if len(parts) >= 2 and parts[-1].isdigit() else None
         metric_name, value = _lighteval_metric(path, full_name, metrics, LIGHTEVAL_TASKS.get(task, (None, None))[1])
-        model_args = {k: v for k, v in (general.get("model_config") or {}).items()
+        model_args = {k: v for k, v in model_config.items()
                       if k in ("dtype", "tensor_parallel_size", "use_chat_template", "override_chat_template",
                                "system_prompt") and v not in (None, False)}
-        notes = _notes("lighteval", model_args, None, max_samples, None, max_samples is not None, "--max-samples")
+        rows = details.get(full_name)
+        partial = max_samples is not None
+        if rows is not None:  # the details list every evaluated sample: an exact count
+            count = f"partial run: {rows} samples (--max-samples {max_samples})" if partial else None
+            extra = [f"{rows} samples in the details"]
+        else:
+            count, extra = _partial_text(max_samples, None, partial, "--max-samples"), []
+        notes = _notes("lighteval", model_args, None, count, extra)
         setting = f"{shots}-shot" if shots is not None else None
         score = _score(task, value, date.group(1) if date else None, notes, path, metric_name, "lighteval",
                        logs_url, setting)
         hf_repo = ((data.get("config_tasks") or {}).get(full_name) or {}).get("hf_repo")
         if hf_repo and hf_repo.startswith(("/", ".")):
             score.warnings.append(f"task {task!r} reads the local dataset {hf_repo}: not a registered benchmark")
-        found.append(LogScore(score, "lighteval", task, metric_name, max_samples is not None, max_samples, None,
-                              general.get("model_name"), path))
+        if rows is not None and max_samples is not None and rows > max_samples:
+            score.warnings.append(f"the details of task {task!r} hold {rows} samples, more than --max-samples "
+                                  f"{max_samples}: the logs do not agree")
+        found.append(LogScore(score, "lighteval", task, metric_name, partial,
+                              rows if rows is not None else max_samples, None, general.get("model_name"), path,
+                              model_config.get("revision")))
     return found
+
+
+def _lighteval_details(path: Path) -> dict[str, int]:
+    """Samples per task in the run's ``--save-details`` parquet files, read when present and pyarrow is installed.
+
+    lighteval writes ``OUT/results/MODEL/results_STAMP.json`` and ``OUT/details/MODEL/STAMP/details_TASK_STAMP.parquet``.
+    """
+    stamp = path.stem.removeprefix("results_")
+    files = {f for parent in list(path.parents)[:4]
+             for f in parent.glob(f"details/**/{stamp}/details_*_{stamp}.parquet")}
+    if not files:
+        return {}
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        return {}  # the results alone are read as before; the details are extra evidence
+    rows = {}
+    for file in sorted(files):
+        try:
+            rows[file.name.removeprefix("details_").removesuffix(f"_{stamp}.parquet")] = pq.read_metadata(file).num_rows
+        except (OSError, ValueError) as exc:  # pyarrow raises ArrowInvalid (a ValueError) for a damaged file
+            raise InputError(f"{file}: not a readable lighteval details file ({exc})") from exc
+    return rows
 
 
 def _lighteval_metric(path: Path, task: str, metrics: dict, wanted: str | None) -> tuple[str, float]:
@@ -296,19 +515,27 @@ def _lighteval_metric(path: Path, task: str, metrics: dict, wanted: str | None) 
 # ---------------------------------------------------------------------- common
 
 
-def _notes(framework: str, model_args: dict | None, task_args: dict | None, done: int | None,
-           total: int | None, partial: bool, flag: str) -> str:
-    """Who measured it and how: framework, model args, task args, sample count of a partial run."""
+def _notes(framework: str, model_args: dict | None, task_args: dict | None, partial_text: str | None,
+           extra: list[str] | None = None) -> str:
+    """Who measured it and how: framework, model args, task args, other setup, how much of a partial run."""
     parts = [f"{framework} (own evaluation run)"]
     if model_args:
         parts.append("model args: " + ", ".join(f"{k}={v}" for k, v in sorted(model_args.items())))
     if task_args:
         parts.append("task args: " + ", ".join(f"{k}={v}" for k, v in sorted(task_args.items())))
-    if partial:
-        count = f"{done} of {total} samples" if done is not None and total else (
-            f"at most {done} samples" if done is not None else "part of the samples")
-        parts.append(f"partial run: {count} ({flag})")
+    parts += extra or []
+    if partial_text:
+        parts.append(partial_text)
     return "; ".join(parts)
+
+
+def _partial_text(done: int | None, total: int | None, partial: bool, flag: str) -> str | None:
+    """``partial run: 10 of 1319 samples (--limit)``, or None for a full run."""
+    if not partial:
+        return None
+    count = f"{done} of {total} samples" if done is not None and total else (
+        f"at most {done} samples" if done is not None else "part of the samples")
+    return f"partial run: {count} ({flag})"
 
 
 def _score(task: str, value: float, date: str | None, notes: str, path: Path, metric: str, framework: str,
@@ -330,10 +557,18 @@ def _date(created: str | None) -> str | None:
 
 
 def _annotate(item: LogScore, registry: Any) -> None:
-    """Registry key, dataset and task id from the task table; unmapped and local tasks stay unmapped."""
-    table = INSPECT_TASKS if item.framework == "inspect-ai" else LIGHTEVAL_TASKS
+    """Registry key, dataset and task id from the task table; unmapped and local tasks stay unmapped.
+
+    An inspect task ``hf/ORG/DATASET/TASK_ID`` ran from the Hub dataset's own ``eval.yaml``: its dataset and
+    task id are the benchmark's, registered or not.
+    """
+    table = {"inspect-ai": INSPECT_TASKS, "lighteval": LIGHTEVAL_TASKS}.get(item.framework, LM_EVAL_TASKS)
+    hub_task = _HUB_TASK.fullmatch(item.task) if item.framework == "inspect-ai" else None
     key = table.get(item.task, (None, None))[0]
     score = item.score
+    if hub_task and not score.warnings:
+        _annotate_hub_task(score, hub_task["dataset"], hub_task["task"], registry)
+        return
     if key is None or score.warnings:
         score.warnings.append(f"{item.framework} task {item.task!r} is not mapped to a registry benchmark")
         return
@@ -348,3 +583,17 @@ def _annotate(item: LogScore, registry: Any) -> None:
     if match is not None and match.benchmark.key == bench.key and match.notes:
         score.notes = f"{score.notes}; {match.notes}"
         score.variant = match.notes
+
+
+def _annotate_hub_task(score: Score, dataset_id: str, task_id: str | None, registry: Any) -> None:
+    """Dataset and task id of a Hub benchmark's own task; without a task id only a one-task benchmark fits."""
+    if task_id is None:
+        known = registry.known_task_ids(dataset_id) or set()
+        if len(known) != 1:
+            score.warnings.append(f"task hf/{dataset_id} names no task id and the registry knows "
+                                  f"{'several' if known else 'none'}: run hf/{dataset_id}/TASK_ID")
+            return
+        (task_id,) = known
+    bench = registry.lookup(dataset_id, task_id)
+    score.dataset_id, score.task_id = (bench.dataset_id, task_id) if bench else (dataset_id, task_id)
+    score.benchmark_key = bench.key if bench else None
