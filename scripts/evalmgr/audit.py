@@ -108,7 +108,9 @@ def _rows(hub: Hub, repo_id: str, reg: Any, sources: list[str], aa: tuple[Any, s
         notes["model-index"] = "the card's model-index cannot be read"
     for pr in hub.open_pull_requests(repo_id):
         hub.load_pr_changes(repo_id, pr, state)
-        for path in pr.changed_eval_files if pr.state else []:
+        if pr.state is None:
+            continue  # nothing of the PR could be read
+        for path in pr.changed_eval_files:
             try:
                 for e in load_eval_results(pr.state.eval_files.get(path, ""), path):
                     row(e.dataset_id, e.task_id).prs.setdefault(pr.num, []).append(e.value)

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from .errors import (
     AmbiguousScoreError,
@@ -31,12 +31,15 @@ from .errors import (
 )
 from .hub import Hub, RateGate
 
+if TYPE_CHECKING:
+    from huggingface_hub.hf_api import ExpandModelProperty_T, ModelSort_T
+
 STATUSES = ("pr_created", "uploaded", "already_present", "open_pr_exists", "not_found", "ambiguous", "skipped",
             "refused", "dry_run", "error")
 # Base-model relations whose repos reuse another model's weights: their scores are not their own.
 DERIVATIVE_RELATIONS = ("quantized", "merge", "adapter")
 DERIVATIVE_TAGS = ("gguf", "awq", "gptq", "mlx", "exl2", "bitsandbytes", "4-bit", "8-bit", "quantized", "merge")
-SORT_KEYS = {"trending": "trending_score", "downloads": "downloads", "likes": "likes"}
+SORT_KEYS: dict[str, ModelSort_T] = {"trending": "trending_score", "downloads": "downloads", "likes": "likes"}
 DEFAULT_RUNS = "runs"  # under the working directory (never inside an installed package)
 
 
@@ -253,7 +256,7 @@ def process_model(model: Any, opts: BatchOptions, hub: Hub, benchmark: Any) -> R
 # --------------------------------------------------------------------------- the run
 
 
-LIST_EXPAND = ["gated", "private", "tags", "evalResults", "pipeline_tag", "trendingScore", "downloads", "likes"]
+LIST_EXPAND: list[ExpandModelProperty_T] = ["gated", "private", "tags", "evalResults", "pipeline_tag", "trendingScore", "downloads", "likes"]
 
 
 def list_models(hub: Hub, *, sort: str, pipeline_tag: str | None, author: str | None, search: str | None,

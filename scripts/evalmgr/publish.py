@@ -392,7 +392,7 @@ def open_prs_adding(hub: Hub, repo_id: str, dataset_id: str, task_id: str) -> li
         hub.load_pr_changes(repo_id, pr, main)
         if pr.state is None:
             continue
-        ids: set[tuple[str, str]] = set()
+        ids: set[tuple[str | None, str | None]] = set()
         for path in pr.changed_eval_files:
             try:
                 ids |= {(e.dataset_id, e.task_id) for e in load_eval_results(pr.state.eval_files.get(path, ""), path)}

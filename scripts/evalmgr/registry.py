@@ -109,7 +109,8 @@ class Registry:
     def __post_init__(self) -> None:
         self._index = _alias_index(self.benchmarks)
         for label, amb in self.ambiguous.items():
-            unknown = sorted((set(amb.variants.values()) | {amb.user_default} - {None}) - set(self.benchmarks))
+            default = {amb.user_default} if amb.user_default is not None else set()
+            unknown = sorted((set(amb.variants.values()) | default) - set(self.benchmarks))
             if unknown:
                 raise InputError(f"{amb.source}: ambiguous label {amb.label!r} points to unknown keys {unknown}",
                                  FORMAT_HINT)
@@ -330,7 +331,7 @@ def parse_eval_yaml(text: str) -> set[str]:
     tasks = data.get("tasks") if isinstance(data, dict) else None
     if not isinstance(tasks, list) or not tasks:
         raise InputError("eval.yaml has no 'tasks' list")
-    ids = {t.get("id") for t in tasks if isinstance(t, dict)}
+    ids: set[Any] = {t.get("id") for t in tasks if isinstance(t, dict)}  # YAML: checked below
     if not ids or not all(isinstance(i, str) and i for i in ids):
         raise InputError("eval.yaml has a task without a string 'id'")
     bad = sorted(i for i in ids if not is_task_id(i))
@@ -424,8 +425,8 @@ def _notes(bench: Benchmark, quals: list[str], pieces: list[str], extra: list[st
     found = list(quals)
     unknown = list(extra)
     for piece in pieces:
-        q, rest = _piece_qualifiers(piece)
-        found += q
+        piece_quals, rest = _piece_qualifiers(piece)
+        found += piece_quals
         if rest and rest.lower() not in _IGNORED and _norm(rest) not in {_norm(a) for a in bench.aliases}:
             unknown.append(rest)
     parts = []

@@ -120,8 +120,8 @@ def print_collected(args: argparse.Namespace, collected: Collected, change: Chan
             note(f"warning: {w}")
         for r in collected.refused:
             err(f"refused: {r}")
-        for r in outcome.refusals:
-            err(f"refused: {r.message}" + (f"\n  hint: {r.error.hint}" if r.error.hint else ""))
+        for refusal in outcome.refusals:
+            err(f"refused: {refusal.message}" + (f"\n  hint: {refusal.error.hint}" if refusal.error.hint else ""))
         for p in outcome.problems:
             err(f"{p.severity}: {p.location}: {p.message}")
         for s in outcome.already_present:

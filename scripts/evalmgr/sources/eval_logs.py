@@ -303,7 +303,7 @@ def _inspect_metric(results: dict, wanted: str | None) -> tuple[str, float]:
     for scorer_name, metric_name in choices:
         for scorer in scores:
             metric = (scorer.get("metrics") or {}).get(metric_name) if metric_name else None
-            if metric is not None and scorer_name in (None, scorer.get("name")):
+            if metric is not None and metric_name and scorer_name in (None, scorer.get("name")):
                 return metric_name, metric["value"]
     raise SourceError("the inspect log has no accuracy-like metric to import",
                       hint="import a log whose scorer reports accuracy (or the mapped metric)")
@@ -395,7 +395,8 @@ def _lm_eval_metric(path: Path, task: str, metrics: dict, wanted: str | None) ->
 
 def _lm_eval_counts(n_samples: dict, members: list[str], counted: dict[str, int]) -> tuple[int | None, int | None]:
     """(evaluated, in the full set) summed over a group's members; the samples files count when the results don't."""
-    done = total = 0
+    done = 0
+    total: int | None = 0
     for member in members:
         entry = n_samples.get(member) or {}
         member_done = entry.get("effective", counted.get(member))
