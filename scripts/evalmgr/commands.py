@@ -11,12 +11,15 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import AmbiguousScoreError, EvalManagerError, InputError, ScoreNotFoundError, UsageError
 from .hub import README, Hub, RepoState
 from .publish import Change, Outcome, Refusal, preview, publish_hub, publish_local, read_local_state
 from .scores import Provenance, Score
+
+if TYPE_CHECKING:
+    from .registry import Registry
 
 
 @dataclass
@@ -76,7 +79,7 @@ def card_text(args: argparse.Namespace) -> tuple[RepoState, str]:
     return state, state.readme
 
 
-def registry(args: argparse.Namespace) -> Any:
+def registry(args: argparse.Namespace) -> Registry:
     """The command's one Registry (bundled + --mapping), shared by its steps: task ids read later stay known."""
     reg = getattr(args, "_registry", None)
     if reg is None:
@@ -173,7 +176,7 @@ def online(args: argparse.Namespace) -> bool:
     return bool(args.repo_id) and (not local or publishing) and os.environ.get("HF_HUB_OFFLINE") != "1"
 
 
-def resolve_task_ids(args: argparse.Namespace, reg: Any, scores: list[Score]) -> None:
+def resolve_task_ids(args: argparse.Namespace, reg: Registry, scores: list[Score]) -> None:
     """Fill task ids the bundled registry lacks from the benchmark datasets' eval.yaml on the Hub."""
     missing = {s.dataset_id for s in scores if s.dataset_id and not s.task_id}
     if not missing or not online(args):
@@ -187,7 +190,7 @@ def resolve_task_ids(args: argparse.Namespace, reg: Any, scores: list[Score]) ->
                 s.warnings.extend(w for w in warnings if s.dataset_id in w)
 
 
-def _is_benchmark(reg: Any, score: Score, wanted: list[str]) -> bool:
+def _is_benchmark(reg: Registry, score: Score, wanted: list[str]) -> bool:
     """Whether a score is one of the wanted benchmarks: same registry entry, or the same label as printed."""
     keys = {m.benchmark.key for m in (reg.resolve_name(w)[0] for w in wanted) if m is not None}
     key = score.benchmark_key
@@ -218,7 +221,7 @@ def add_eval(args: argparse.Namespace) -> Collected:
         collected = card_scores(args)
     collected.notes += [note] if note else []
     wanted = match.benchmark.key if match else None
-    if wanted and args.source == "model_card":
+    if wanted and match is not None and args.source == "model_card":
         _confirm_bare_labels(args, reg, collected.scores, match.benchmark)
     hits = [s for s in collected.scores if (wanted and s.benchmark_key == wanted)
             or (s.benchmark == args.benchmark and not reg.variants(s.benchmark))]
@@ -246,7 +249,7 @@ def add_eval(args: argparse.Namespace) -> Collected:
     return collected
 
 
-def _confirm_bare_labels(args: argparse.Namespace, reg: Any, scores: list[Score], wanted: Any) -> None:
+def _confirm_bare_labels(args: argparse.Namespace, reg: Registry, scores: list[Score], wanted: Any) -> None:
     """A card row labelled only "GPQA" is the wanted set only when the user confirms it with --task-id.
 
     The user's bare name has a default (Diamond); the card's bare label has none: a card that does not say
@@ -273,7 +276,7 @@ def _confirm_bare_labels(args: argparse.Namespace, reg: Any, scores: list[Score]
         s.warnings = [w for w in s.warnings if not w.startswith("ambiguous")]
 
 
-def _given_value(args: argparse.Namespace, reg: Any, match: Any) -> Collected:
+def _given_value(args: argparse.Namespace, reg: Registry, match: Any) -> Collected:
     if match is None and not args.dataset_id:
         raise UsageError(
             f"{args.benchmark!r} is not in the benchmark registry",
@@ -515,7 +518,7 @@ def publish_or_preview(args: argparse.Namespace, collected: Collected) -> tuple[
     return change, _publish_or_preview(args, change)
 
 
-def _accepted_sources(reg: Any, collected: Collected) -> list[Score]:
+def _accepted_sources(reg: Registry, collected: Collected) -> list[Score]:
     """The scores whose benchmark accepts their source; the others go to ``refused`` with the rule's reason."""
     kept = []
     for s in collected.scores:

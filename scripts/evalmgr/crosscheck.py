@@ -11,10 +11,14 @@ from __future__ import annotations
 import argparse
 import os
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import EvalManagerError, UsageError
 from .scores import Score
+
+if TYPE_CHECKING:
+    from .hub import Hub
+    from .registry import Registry
 
 SOURCES = ("model_card", "aa", "paper")
 LABELS = {"model_card": "model card", "aa": "Artificial Analysis", "paper": "paper", "logs": "log",
@@ -47,7 +51,7 @@ def label(source: str) -> str:
 # --------------------------------------------------------------------------- reading each source
 
 
-def from_card(text: str | None, repo_id: str, sha: str | None, reg: Any) -> SourceReport:
+def from_card(text: str | None, repo_id: str, sha: str | None, reg: Registry) -> SourceReport:
     """The card's scores, pinned to the revision read."""
     from .commands import table_contexts
     from .evidence import pin_card
@@ -65,7 +69,7 @@ def from_card(text: str | None, repo_id: str, sha: str | None, reg: Any) -> Sour
     return SourceReport("model_card", report.scores, note)
 
 
-def from_papers(text: str | None, repo_id: str, hub: Any, reg: Any) -> SourceReport:
+def from_papers(text: str | None, repo_id: str, hub: Hub, reg: Registry) -> SourceReport:
     """Confirmed numbers (exact benchmark, exact model) from the papers the card links."""
     from .evidence import pin_paper
     from .sources.paper import fetch_paper_text, find_paper_ids, scores_from_paper
@@ -102,7 +106,7 @@ def aa_models() -> tuple[list[Any] | None, str | None]:
         return None, exc.message.splitlines()[0]
 
 
-def from_aa(models: list[Any] | None, why: str | None, repo_id: str, reg: Any, creator_slug: str | None = None,
+def from_aa(models: list[Any] | None, why: str | None, repo_id: str, reg: Registry, creator_slug: str | None = None,
             model_name: str | None = None) -> SourceReport:
     """The AA model that is exactly this repo's (never a reasoning/effort variant picked by guess)."""
     from .sources.aa import find_model, scores_from_aa

@@ -18,11 +18,14 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import HubError, InputError
 from .ids import is_repo_id, is_task_id
 from .scores import Score
+
+if TYPE_CHECKING:
+    from .hub import Hub
 
 BUNDLED = Path(__file__).parent / "data" / "metric_mapping.json"
 ENV_VAR = "EVALMGR_MAPPING"
@@ -183,7 +186,7 @@ class Registry:
         if len(ids) == 1 and len(members) == 1 and members[0].task_id is None:
             self.benchmarks[members[0].key] = replace(members[0], task_id=next(iter(ids)))
 
-    def load_hub_task_ids(self, hub: Any, dataset_ids: Iterable[str]) -> list[str]:
+    def load_hub_task_ids(self, hub: Hub, dataset_ids: Iterable[str]) -> list[str]:
         """Read each dataset's ``eval.yaml`` through ``hub.read_text``; returns warnings for unreadable ones."""
         warnings = []
         for dataset_id in sorted(set(dataset_ids)):

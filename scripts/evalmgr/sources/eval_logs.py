@@ -18,11 +18,14 @@ import zipfile
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, SourceError
 from ..safeload import ParseError, json_load
 from ..scores import Provenance, Score
+
+if TYPE_CHECKING:
+    from ..registry import Registry
 
 # framework task name -> (registry key, metric to read or None for the framework's headline metric)
 INSPECT_TASKS: dict[str, tuple[str, str | None]] = {
@@ -104,7 +107,8 @@ class LogScore:
     revision: str | None = None  # the model revision the log names, when it names one
 
 
-def scores_from_logs(paths: list[Path], logs_url: str | None = None, registry: Any = None) -> list[LogScore]:
+def scores_from_logs(paths: list[Path], logs_url: str | None = None,
+                     registry: Registry | None = None) -> list[LogScore]:
     """Every score in the given log files (folders are searched for logs), mapped to the registry.
 
     ``logs_url`` is where the logs are published (the entries' ``source.url``); ``registry`` defaults to
@@ -557,7 +561,7 @@ def _date(created: str | None) -> str | None:
     return created[:10] if created and re.match(r"\d{4}-\d{2}-\d{2}", created) else None
 
 
-def _annotate(item: LogScore, registry: Any) -> None:
+def _annotate(item: LogScore, registry: Registry) -> None:
     """Registry key, dataset and task id from the task table; unmapped and local tasks stay unmapped.
 
     An inspect task ``hf/ORG/DATASET/TASK_ID`` ran from the Hub dataset's own ``eval.yaml``: its dataset and
@@ -586,7 +590,7 @@ def _annotate(item: LogScore, registry: Any) -> None:
         score.variant = match.notes
 
 
-def _annotate_hub_task(score: Score, dataset_id: str, task_id: str | None, registry: Any) -> None:
+def _annotate_hub_task(score: Score, dataset_id: str, task_id: str | None, registry: Registry) -> None:
     """Dataset and task id of a Hub benchmark's own task; without a task id only a one-task benchmark fits."""
     if task_id is None:
         known = registry.known_task_ids(dataset_id) or set()
