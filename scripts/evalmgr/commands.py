@@ -13,13 +13,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import AmbiguousScoreError, EvalManagerError, InputError, ScoreNotFoundError, UsageError
+from .errors import AmbiguousScoreError, EvalManagerError, InputError, Problem, ScoreNotFoundError, UsageError
 from .hub import README, Hub, RepoState
 from .publish import Change, Outcome, Refusal, preview, publish_hub, publish_local, read_local_state
 from .scores import Provenance, Score
 
 if TYPE_CHECKING:
+    from .extract import TableSummary
     from .registry import Registry
+    from .sources.paper import PaperReport, PaperText
 
 
 @dataclass
@@ -115,7 +117,7 @@ def _card_options(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def inspect_tables(args: argparse.Namespace) -> list[Any]:
+def inspect_tables(args: argparse.Namespace) -> list[TableSummary]:
     import shlex
 
     from .extract import describe_tables
@@ -331,7 +333,7 @@ def import_aa(args: argparse.Namespace, only: list[str] | None = None) -> Collec
                      extra={"aa_model": getattr(model, "slug", None), "indexes": dict(report.informational)})
 
 
-def extract_paper(args: argparse.Namespace) -> Any:
+def extract_paper(args: argparse.Namespace) -> list[tuple[PaperText, PaperReport]]:
     from .sources.paper import fetch_paper_text, find_paper_ids, scores_from_paper
 
     ids = [args.paper] if args.paper else []
@@ -342,7 +344,7 @@ def extract_paper(args: argparse.Namespace) -> Any:
         raise ScoreNotFoundError("the card links no paper (no arxiv: tag or arXiv / hf.co/papers link)",
                                  "pass --paper ARXIV_ID")
     reg = registry(args)
-    reports = []
+    reports: list[tuple[PaperText, PaperReport]] = []
     for pid in ids:
         paper = fetch_paper_text(pid, api=hub_for(args).api)
         report = scores_from_paper(paper, args.repo_id, model_name=args.model_name_override,
@@ -640,7 +642,7 @@ def _source_dict(entry: Any) -> dict[str, Any] | None:
                               "org": entry.source_org}.items() if v}
 
 
-def validate(args: argparse.Namespace) -> list[Any]:
+def validate(args: argparse.Namespace) -> list[Problem]:
     from .card import validate_model_index
     from .files import read_text_file
     from .results import validate_eval_results
@@ -648,7 +650,7 @@ def validate(args: argparse.Namespace) -> list[Any]:
     reg = registry(args)
     if args.paths:
         eval_files: dict[str, str] = {}
-        problems: list[Any] = []
+        problems: list[Problem] = []
         for raw in args.paths:
             p = Path(raw)
             text = read_text_file(p, "result file or README.md")

@@ -17,6 +17,7 @@ from .errors import EvalManagerError, UsageError
 from .scores import Score
 
 if TYPE_CHECKING:
+    from .commands import Collected
     from .hub import Hub
     from .registry import Registry
 
@@ -195,7 +196,7 @@ def other_sources(args: argparse.Namespace, primary: set[str]) -> list[SourceRep
     return reports
 
 
-def review(args: argparse.Namespace, collected: Any) -> None:
+def review(args: argparse.Namespace, collected: Collected) -> None:
     """Cross-source check (``--cross-check``) and leaderboard sanity (when the command reads the Hub anyway).
 
     Results go into ``collected`` (warnings; in JSON ``cross_check``, ``leaderboard_flags`` and ``check_flags``,
