@@ -20,7 +20,7 @@ from .scores import Provenance, Score
 
 if TYPE_CHECKING:
     from .extract import TableSummary
-    from .registry import Registry
+    from .registry import Benchmark, Registry, RegistryMatch
     from .sources.paper import PaperReport, PaperText
 
 
@@ -251,7 +251,7 @@ def add_eval(args: argparse.Namespace) -> Collected:
     return collected
 
 
-def _confirm_bare_labels(args: argparse.Namespace, reg: Registry, scores: list[Score], wanted: Any) -> None:
+def _confirm_bare_labels(args: argparse.Namespace, reg: Registry, scores: list[Score], wanted: Benchmark) -> None:
     """A card row labelled only "GPQA" is the wanted set only when the user confirms it with --task-id.
 
     The user's bare name has a default (Diamond); the card's bare label has none: a card that does not say
@@ -278,7 +278,7 @@ def _confirm_bare_labels(args: argparse.Namespace, reg: Registry, scores: list[S
         s.warnings = [w for w in s.warnings if not w.startswith("ambiguous")]
 
 
-def _given_value(args: argparse.Namespace, reg: Registry, match: Any) -> Collected:
+def _given_value(args: argparse.Namespace, reg: Registry, match: RegistryMatch | None) -> Collected:
     if match is None and not args.dataset_id:
         raise UsageError(
             f"{args.benchmark!r} is not in the benchmark registry",

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .commands import Collected
     from .hub import Hub
     from .registry import Registry
+    from .sources.aa import AAModel
 
 SOURCES = ("model_card", "aa", "paper")
 LABELS = {"model_card": "model card", "aa": "Artificial Analysis", "paper": "paper", "logs": "log",
@@ -95,7 +96,7 @@ def from_papers(text: str | None, repo_id: str, hub: Hub, reg: Registry) -> Sour
     return out
 
 
-def aa_models() -> tuple[list[Any] | None, str | None]:
+def aa_models() -> tuple[list[AAModel] | None, str | None]:
     """AA's model list (cached for a day), or why it is not consulted (no key and no cache is not an error)."""
     from .sources.aa import fetch_models
 
@@ -107,7 +108,7 @@ def aa_models() -> tuple[list[Any] | None, str | None]:
         return None, exc.message.splitlines()[0]
 
 
-def from_aa(models: list[Any] | None, why: str | None, repo_id: str, reg: Registry, creator_slug: str | None = None,
+def from_aa(models: list[AAModel] | None, why: str | None, repo_id: str, reg: Registry, creator_slug: str | None = None,
             model_name: str | None = None) -> SourceReport:
     """The AA model that is exactly this repo's (never a reasoning/effort variant picked by guess)."""
     from .sources.aa import find_model, scores_from_aa
