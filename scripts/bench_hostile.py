@@ -20,6 +20,7 @@ import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "tests")]
@@ -39,7 +40,7 @@ def run_one(case, scratch: Path) -> dict:
         start = time.monotonic()
         try:
             result = run_case(case, scratch / "case", scratch / "cache")
-            info = {"code": result.code, "crash": repr(result.crash) if result.crash else None}
+            info: dict[str, Any] = {"code": result.code, "crash": repr(result.crash) if result.crash else None}
         except BaseException as exc:  # noqa: BLE001 - report, never hang the parent
             info = {"code": None, "crash": repr(exc)}
         info.update(seconds=time.monotonic() - start, base_kb=base)

@@ -16,11 +16,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .crosscheck import SOURCES, SourceReport, from_aa, from_card, from_papers, label
 from .errors import EvalManagerError, InputError, UsageError
 from .hub import Hub, RateGate
+
+if TYPE_CHECKING:
+    from .registry import Registry
 
 STATUS_ORDER = {"missing": 0, "in_pr": 1, "on_main": 2}
 
@@ -62,7 +65,7 @@ class Row:
 # --------------------------------------------------------------------------- one model
 
 
-def audit_model(hub: Hub, repo_id: str, reg: Any, sources: list[str], aa: tuple[Any, str | None],
+def audit_model(hub: Hub, repo_id: str, reg: Registry, sources: list[str], aa: tuple[Any, str | None],
                 aa_creator: str | None, tolerance: float) -> dict[str, Any]:
     """The audit of one repo; a failure becomes the model's ``error``, never an exception."""
     try:
@@ -79,7 +82,7 @@ def audit_model(hub: Hub, repo_id: str, reg: Any, sources: list[str], aa: tuple[
             "benchmarks": [r.to_json(tolerance) for r in ordered], "notes": notes}
 
 
-def _rows(hub: Hub, repo_id: str, reg: Any, sources: list[str], aa: tuple[Any, str | None],
+def _rows(hub: Hub, repo_id: str, reg: Registry, sources: list[str], aa: tuple[Any, str | None],
           aa_creator: str | None) -> tuple[dict[tuple[str, str], Row], dict[str, str]]:
     from .card import read_model_index_scores
     from .results import load_eval_results
@@ -108,7 +111,9 @@ def _rows(hub: Hub, repo_id: str, reg: Any, sources: list[str], aa: tuple[Any, s
         notes["model-index"] = "the card's model-index cannot be read"
     for pr in hub.open_pull_requests(repo_id):
         hub.load_pr_changes(repo_id, pr, state)
-        for path in pr.changed_eval_files if pr.state else []:
+        if pr.state is None:
+            continue  # nothing of the PR could be read
+        for path in pr.changed_eval_files:
             try:
                 for e in load_eval_results(pr.state.eval_files.get(path, ""), path):
                     row(e.dataset_id, e.task_id).prs.setdefault(pr.num, []).append(e.value)
@@ -203,7 +208,7 @@ def run_audit(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _only(model: dict[str, Any], wanted: list[str], reg: Any) -> dict[str, Any]:
+def _only(model: dict[str, Any], wanted: list[str], reg: Registry) -> dict[str, Any]:
     """The model's rows for the wanted benchmarks (registry names or aliases)."""
     keys = {(m.benchmark.dataset_id, m.benchmark.task_id) for m in (reg.match(w) for w in wanted) if m}
     rows = [b for b in model["benchmarks"] if (b["dataset_id"], b["task_id"]) in keys]

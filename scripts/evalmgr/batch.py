@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from .errors import (
     AmbiguousScoreError,
@@ -31,12 +31,17 @@ from .errors import (
 )
 from .hub import Hub, RateGate
 
+if TYPE_CHECKING:
+    from huggingface_hub.hf_api import ExpandModelProperty_T, ModelSort_T
+
+    from .registry import Benchmark
+
 STATUSES = ("pr_created", "uploaded", "already_present", "open_pr_exists", "not_found", "ambiguous", "skipped",
             "refused", "dry_run", "error")
 # Base-model relations whose repos reuse another model's weights: their scores are not their own.
 DERIVATIVE_RELATIONS = ("quantized", "merge", "adapter")
 DERIVATIVE_TAGS = ("gguf", "awq", "gptq", "mlx", "exl2", "bitsandbytes", "4-bit", "8-bit", "quantized", "merge")
-SORT_KEYS = {"trending": "trending_score", "downloads": "downloads", "likes": "likes"}
+SORT_KEYS: dict[str, ModelSort_T] = {"trending": "trending_score", "downloads": "downloads", "likes": "likes"}
 DEFAULT_RUNS = "runs"  # under the working directory (never inside an installed package)
 
 
@@ -182,14 +187,14 @@ def derivative_reason(model: Any) -> str | None:
     return None
 
 
-def _already_on_main(model: Any, dataset_id: str, task_id: str) -> float | None:
+def _already_on_main(model: Any, dataset_id: str | None, task_id: str | None) -> float | None:
     for e in getattr(model, "eval_results", None) or []:
         if e.dataset_id == dataset_id and e.task_id == task_id:
             return e.value
     return None
 
 
-def process_model(model: Any, opts: BatchOptions, hub: Hub, benchmark: Any) -> Record:
+def process_model(model: Any, opts: BatchOptions, hub: Hub, benchmark: Benchmark) -> Record:
     """Everything for one model; any failure becomes a record, never an exception."""
     from .cli import build_parser
     from .commands import add_eval, publish_or_preview
@@ -253,7 +258,7 @@ def process_model(model: Any, opts: BatchOptions, hub: Hub, benchmark: Any) -> R
 # --------------------------------------------------------------------------- the run
 
 
-LIST_EXPAND = ["gated", "private", "tags", "evalResults", "pipeline_tag", "trendingScore", "downloads", "likes"]
+LIST_EXPAND: list[ExpandModelProperty_T] = ["gated", "private", "tags", "evalResults", "pipeline_tag", "trendingScore", "downloads", "likes"]
 
 
 def list_models(hub: Hub, *, sort: str, pipeline_tag: str | None, author: str | None, search: str | None,
@@ -325,7 +330,7 @@ def run_batch(opts: BatchOptions, *, resume: str | None = None, progress: bool |
     return summary
 
 
-def _check_leaderboard(hub: Hub, bench: Any) -> None:
+def _check_leaderboard(hub: Hub, bench: Benchmark) -> None:
     """Refuse before listing models when no result of this benchmark could be written to .eval_results/."""
     from .official import official_benchmarks
     from .render import err

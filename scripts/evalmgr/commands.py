@@ -11,12 +11,17 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .errors import AmbiguousScoreError, EvalManagerError, InputError, ScoreNotFoundError, UsageError
+from .errors import AmbiguousScoreError, EvalManagerError, InputError, Problem, ScoreNotFoundError, UsageError
 from .hub import README, Hub, RepoState
 from .publish import Change, Outcome, Refusal, preview, publish_hub, publish_local, read_local_state
 from .scores import Provenance, Score
+
+if TYPE_CHECKING:
+    from .extract import TableSummary
+    from .registry import Benchmark, Registry, RegistryMatch
+    from .sources.paper import PaperReport, PaperText
 
 
 @dataclass
@@ -76,7 +81,7 @@ def card_text(args: argparse.Namespace) -> tuple[RepoState, str]:
     return state, state.readme
 
 
-def registry(args: argparse.Namespace) -> Any:
+def registry(args: argparse.Namespace) -> Registry:
     """The command's one Registry (bundled + --mapping), shared by its steps: task ids read later stay known."""
     reg = getattr(args, "_registry", None)
     if reg is None:
@@ -112,7 +117,7 @@ def _card_options(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def inspect_tables(args: argparse.Namespace) -> list[Any]:
+def inspect_tables(args: argparse.Namespace) -> list[TableSummary]:
     import shlex
 
     from .extract import describe_tables
@@ -173,7 +178,7 @@ def online(args: argparse.Namespace) -> bool:
     return bool(args.repo_id) and (not local or publishing) and os.environ.get("HF_HUB_OFFLINE") != "1"
 
 
-def resolve_task_ids(args: argparse.Namespace, reg: Any, scores: list[Score]) -> None:
+def resolve_task_ids(args: argparse.Namespace, reg: Registry, scores: list[Score]) -> None:
     """Fill task ids the bundled registry lacks from the benchmark datasets' eval.yaml on the Hub."""
     missing = {s.dataset_id for s in scores if s.dataset_id and not s.task_id}
     if not missing or not online(args):
@@ -187,7 +192,7 @@ def resolve_task_ids(args: argparse.Namespace, reg: Any, scores: list[Score]) ->
                 s.warnings.extend(w for w in warnings if s.dataset_id in w)
 
 
-def _is_benchmark(reg: Any, score: Score, wanted: list[str]) -> bool:
+def _is_benchmark(reg: Registry, score: Score, wanted: list[str]) -> bool:
     """Whether a score is one of the wanted benchmarks: same registry entry, or the same label as printed."""
     keys = {m.benchmark.key for m in (reg.resolve_name(w)[0] for w in wanted) if m is not None}
     key = score.benchmark_key
@@ -218,7 +223,7 @@ def add_eval(args: argparse.Namespace) -> Collected:
         collected = card_scores(args)
     collected.notes += [note] if note else []
     wanted = match.benchmark.key if match else None
-    if wanted and args.source == "model_card":
+    if wanted and match is not None and args.source == "model_card":
         _confirm_bare_labels(args, reg, collected.scores, match.benchmark)
     hits = [s for s in collected.scores if (wanted and s.benchmark_key == wanted)
             or (s.benchmark == args.benchmark and not reg.variants(s.benchmark))]
@@ -246,7 +251,7 @@ def add_eval(args: argparse.Namespace) -> Collected:
     return collected
 
 
-def _confirm_bare_labels(args: argparse.Namespace, reg: Any, scores: list[Score], wanted: Any) -> None:
+def _confirm_bare_labels(args: argparse.Namespace, reg: Registry, scores: list[Score], wanted: Benchmark) -> None:
     """A card row labelled only "GPQA" is the wanted set only when the user confirms it with --task-id.
 
     The user's bare name has a default (Diamond); the card's bare label has none: a card that does not say
@@ -273,7 +278,7 @@ def _confirm_bare_labels(args: argparse.Namespace, reg: Any, scores: list[Score]
         s.warnings = [w for w in s.warnings if not w.startswith("ambiguous")]
 
 
-def _given_value(args: argparse.Namespace, reg: Any, match: Any) -> Collected:
+def _given_value(args: argparse.Namespace, reg: Registry, match: RegistryMatch | None) -> Collected:
     if match is None and not args.dataset_id:
         raise UsageError(
             f"{args.benchmark!r} is not in the benchmark registry",
@@ -328,7 +333,7 @@ def import_aa(args: argparse.Namespace, only: list[str] | None = None) -> Collec
                      extra={"aa_model": getattr(model, "slug", None), "indexes": dict(report.informational)})
 
 
-def extract_paper(args: argparse.Namespace) -> Any:
+def extract_paper(args: argparse.Namespace) -> list[tuple[PaperText, PaperReport]]:
     from .sources.paper import fetch_paper_text, find_paper_ids, scores_from_paper
 
     ids = [args.paper] if args.paper else []
@@ -339,7 +344,7 @@ def extract_paper(args: argparse.Namespace) -> Any:
         raise ScoreNotFoundError("the card links no paper (no arxiv: tag or arXiv / hf.co/papers link)",
                                  "pass --paper ARXIV_ID")
     reg = registry(args)
-    reports = []
+    reports: list[tuple[PaperText, PaperReport]] = []
     for pid in ids:
         paper = fetch_paper_text(pid, api=hub_for(args).api)
         report = scores_from_paper(paper, args.repo_id, model_name=args.model_name_override,
@@ -515,7 +520,7 @@ def publish_or_preview(args: argparse.Namespace, collected: Collected) -> tuple[
     return change, _publish_or_preview(args, change)
 
 
-def _accepted_sources(reg: Any, collected: Collected) -> list[Score]:
+def _accepted_sources(reg: Registry, collected: Collected) -> list[Score]:
     """The scores whose benchmark accepts their source; the others go to ``refused`` with the rule's reason."""
     kept = []
     for s in collected.scores:
@@ -637,7 +642,7 @@ def _source_dict(entry: Any) -> dict[str, Any] | None:
                               "org": entry.source_org}.items() if v}
 
 
-def validate(args: argparse.Namespace) -> list[Any]:
+def validate(args: argparse.Namespace) -> list[Problem]:
     from .card import validate_model_index
     from .files import read_text_file
     from .results import validate_eval_results
@@ -645,7 +650,7 @@ def validate(args: argparse.Namespace) -> list[Any]:
     reg = registry(args)
     if args.paths:
         eval_files: dict[str, str] = {}
-        problems: list[Any] = []
+        problems: list[Problem] = []
         for raw in args.paths:
             p = Path(raw)
             text = read_text_file(p, "result file or README.md")

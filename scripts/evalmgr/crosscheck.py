@@ -11,10 +11,16 @@ from __future__ import annotations
 import argparse
 import os
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import EvalManagerError, UsageError
 from .scores import Score
+
+if TYPE_CHECKING:
+    from .commands import Collected
+    from .hub import Hub
+    from .registry import Registry
+    from .sources.aa import AAModel
 
 SOURCES = ("model_card", "aa", "paper")
 LABELS = {"model_card": "model card", "aa": "Artificial Analysis", "paper": "paper", "logs": "log",
@@ -47,7 +53,7 @@ def label(source: str) -> str:
 # --------------------------------------------------------------------------- reading each source
 
 
-def from_card(text: str | None, repo_id: str, sha: str | None, reg: Any) -> SourceReport:
+def from_card(text: str | None, repo_id: str, sha: str | None, reg: Registry) -> SourceReport:
     """The card's scores, pinned to the revision read."""
     from .commands import table_contexts
     from .evidence import pin_card
@@ -65,7 +71,7 @@ def from_card(text: str | None, repo_id: str, sha: str | None, reg: Any) -> Sour
     return SourceReport("model_card", report.scores, note)
 
 
-def from_papers(text: str | None, repo_id: str, hub: Any, reg: Any) -> SourceReport:
+def from_papers(text: str | None, repo_id: str, hub: Hub, reg: Registry) -> SourceReport:
     """Confirmed numbers (exact benchmark, exact model) from the papers the card links."""
     from .evidence import pin_paper
     from .sources.paper import fetch_paper_text, find_paper_ids, scores_from_paper
@@ -90,7 +96,7 @@ def from_papers(text: str | None, repo_id: str, hub: Any, reg: Any) -> SourceRep
     return out
 
 
-def aa_models() -> tuple[list[Any] | None, str | None]:
+def aa_models() -> tuple[list[AAModel] | None, str | None]:
     """AA's model list (cached for a day), or why it is not consulted (no key and no cache is not an error)."""
     from .sources.aa import fetch_models
 
@@ -102,7 +108,7 @@ def aa_models() -> tuple[list[Any] | None, str | None]:
         return None, exc.message.splitlines()[0]
 
 
-def from_aa(models: list[Any] | None, why: str | None, repo_id: str, reg: Any, creator_slug: str | None = None,
+def from_aa(models: list[AAModel] | None, why: str | None, repo_id: str, reg: Registry, creator_slug: str | None = None,
             model_name: str | None = None) -> SourceReport:
     """The AA model that is exactly this repo's (never a reasoning/effort variant picked by guess)."""
     from .sources.aa import find_model, scores_from_aa
@@ -191,7 +197,7 @@ def other_sources(args: argparse.Namespace, primary: set[str]) -> list[SourceRep
     return reports
 
 
-def review(args: argparse.Namespace, collected: Any) -> None:
+def review(args: argparse.Namespace, collected: Collected) -> None:
     """Cross-source check (``--cross-check``) and leaderboard sanity (when the command reads the Hub anyway).
 
     Results go into ``collected`` (warnings; in JSON ``cross_check``, ``leaderboard_flags`` and ``check_flags``,

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .scores import Provenance, Score
+
+if TYPE_CHECKING:
+    from .sources.paper import PaperText
+    from .tables import Table
 
 _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 MAX_TABLE_LINES = 5000
@@ -22,7 +26,7 @@ def _norm(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
 
 
-def table_row_line(lines: list[str], table: Any, score: Score) -> int:
+def table_row_line(lines: list[str], table: Table, score: Score) -> int:
     """1-based line of the row that holds ``score`` in ``table`` (``lines``: the card's lines); the table's first
     line when no single row line holds the value."""
     start = table.line - 1
@@ -65,7 +69,7 @@ def pin_card(scores: list[Score], text: str, repo_id: str | None, sha: str | Non
         s.provenance = replace(p, url=f"{p.url.rstrip('/')}/blob/{sha}/README.md{anchor}")
 
 
-def pin_paper(score: Score, paper: Any, page: int | None, table: int) -> None:
+def pin_paper(score: Score, paper: PaperText, page: int | None, table: int) -> None:
     """A paper value links to its PDF page when the page is known; the source name says the page, or the
     table (numbered in the order of the paper's text) when the paper was read as markdown."""
     p = score.provenance or Provenance(kind="paper", url=paper.url)

@@ -305,7 +305,8 @@ def _reads_as_setting(an: TableModel, c: int) -> bool:
     if len(an.value_cols) == 1 and GENERIC_VALUE_HEADER.match(label):
         return True
     plain = " ".join(label_tokens(label))
-    return bool(METRIC.match(plain) or SPLIT_WORD.match(label) or (an.groups[c] and SPLIT_WORD.match(an.groups[c])))
+    group = an.groups[c]
+    return bool(METRIC.match(plain) or SPLIT_WORD.match(label) or (group and SPLIT_WORD.match(group)))
 
 
 # --------------------------------------------------------------------------- reading cells
@@ -348,11 +349,11 @@ class _Reader:
         declared = _declared_parts(bench_raw)
         parts = packed_count(cell_text)
         if declared and parts == declared:
-            names = packed_header(bench_raw, parts)
+            named = packed_header(bench_raw, parts)
             values = split_packed(raw, parts)
-            if names and values:
+            if named and values:
                 rest = [x for x in settings if _packed_setting([x], parts) is None]  # ``Acc/F1`` restated below
-                for (name, part_setting), v in zip(names, values, strict=True):
+                for (name, part_setting), v in zip(named, values, strict=True):
                     if v is not None:
                         self._add(name, v.value, [*rest, part_setting], where, t.index)
                 return
@@ -562,7 +563,7 @@ def _extract_one(an: TableModel, target: Target | None, column: int | None, abov
                 f"--model-column-index {column} is not a score column of table {t.index}",
                 f"score columns: {', '.join(str(c) for c in _model_cols_candidates(an)) or 'none'}",
             )
-        loc = _Located("models-as-columns", cols=[(column, None)])
+        loc: _Located | None = _Located("models-as-columns", cols=[(column, None)])
     else:
         loc = (_locate_exact(an, target) if target else None) or (
             _locate_relaxed(an, target) if target and target.name_tokens else None

@@ -132,7 +132,7 @@ def _links_to_repo(raw: str, target: Target) -> bool:
     if target.name_tokens is None or "/" not in target.label or "huggingface.co/" not in raw:
         return False
     m = re.search(r"huggingface\.co/([\w.-]+/[\w.-]+)/?(?=[)\s\"'#?]|$)", raw)
-    return bool(m) and m.group(1).lower() == target.label.lower()
+    return m is not None and m.group(1).lower() == target.label.lower()
 
 
 def relaxed_rule(raw: str, target: Target) -> str | None:
@@ -246,9 +246,9 @@ def closest(candidates: list[tuple[int, str, list[str]]], repo: list[str]) -> Cl
     if not scored:
         return None
     scored.sort(key=lambda x: -x[0])
-    distinct = {}
-    for s, index, label, reason in scored:
-        distinct.setdefault(index, (s, label, reason))
+    distinct: dict[int, tuple[float, str, str]] = {}
+    for value, index, label, reason in scored:
+        distinct.setdefault(index, (value, label, reason))
     ranked = sorted(distinct.items(), key=lambda x: -x[1][0])
     best_index, (best, label, reason) = ranked[0]
     if len(ranked) > 1 and best - ranked[1][1][0] < MARGIN:

@@ -111,7 +111,8 @@ def run(args: argparse.Namespace) -> int:
         gpu_memory_utilization=args.gpu_memory_utilization,
     )
     jobs.check_options(opts)
-    hub: Hub | None = Hub()
+    hub: Hub | None
+    hub = Hub()
     offline: list[str] = []
     try:
         flavors = jobs.list_flavors(hub)
@@ -142,6 +143,7 @@ def run(args: argparse.Namespace) -> int:
         wait = None
         if args.wait:
             wait = jobs.timeout_seconds(args.wait_timeout) if args.wait_timeout else sub.timeout_seconds + 1800
+        assert hub is not None  # only a dry run goes on without the Hub
         code = submit(hub, sub, opts.namespace, wait, say, result["job"])
     if args.format == "json":
         emit_json(result)

@@ -12,13 +12,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import Conflict, ConflictError, EvalManagerError, HubError, Problem, UsageError, ValidationError
 from .files import read_text_file, write_files_atomic
 from .hub import EVAL_DIR, README, Hub, PullRequest, RepoState, StaleParentError
 from .scores import Score
+
+if TYPE_CHECKING:
+    from .registry import Registry
 
 
 @dataclass
@@ -31,7 +34,7 @@ class Change:
     task_type: str = "text-generation"
     dataset_name: str | None = None
     filename: str | None = None  # --filename: one .eval_results file for everything
-    registry: Any = None  # the Registry in use (a --mapping file changes file names and scale checks)
+    registry: Registry | None = None  # the Registry in use (a --mapping file changes file names and scale checks)
     force: bool = False  # replace conflicting values instead of reporting them
     blockers: list[Refusal] = field(default_factory=list)  # refusals known before planning (partial runs)
 
@@ -382,7 +385,7 @@ def _commit_into_pr(hub: Hub, repo_id: str, change: Change, pr_num: int, force: 
                    files=dict(plan.files), added=plan.added, already_present=plan.already_present)
 
 
-def open_prs_adding(hub: Hub, repo_id: str, dataset_id: str, task_id: str) -> list[PullRequest]:
+def open_prs_adding(hub: Hub, repo_id: str, dataset_id: str | None, task_id: str | None) -> list[PullRequest]:
     """Open pull requests whose changes add a result for this dataset and task (any value)."""
     from .results import load_eval_results
 
@@ -392,7 +395,7 @@ def open_prs_adding(hub: Hub, repo_id: str, dataset_id: str, task_id: str) -> li
         hub.load_pr_changes(repo_id, pr, main)
         if pr.state is None:
             continue
-        ids: set[tuple[str, str]] = set()
+        ids: set[tuple[str | None, str | None]] = set()
         for path in pr.changed_eval_files:
             try:
                 ids |= {(e.dataset_id, e.task_id) for e in load_eval_results(pr.state.eval_files.get(path, ""), path)}

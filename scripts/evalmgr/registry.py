@@ -18,11 +18,14 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import HubError, InputError
 from .ids import is_repo_id, is_task_id
 from .scores import Score
+
+if TYPE_CHECKING:
+    from .hub import Hub
 
 BUNDLED = Path(__file__).parent / "data" / "metric_mapping.json"
 ENV_VAR = "EVALMGR_MAPPING"
@@ -109,7 +112,8 @@ class Registry:
     def __post_init__(self) -> None:
         self._index = _alias_index(self.benchmarks)
         for label, amb in self.ambiguous.items():
-            unknown = sorted((set(amb.variants.values()) | {amb.user_default} - {None}) - set(self.benchmarks))
+            default = {amb.user_default} if amb.user_default is not None else set()
+            unknown = sorted((set(amb.variants.values()) | default) - set(self.benchmarks))
             if unknown:
                 raise InputError(f"{amb.source}: ambiguous label {amb.label!r} points to unknown keys {unknown}",
                                  FORMAT_HINT)
@@ -182,7 +186,7 @@ class Registry:
         if len(ids) == 1 and len(members) == 1 and members[0].task_id is None:
             self.benchmarks[members[0].key] = replace(members[0], task_id=next(iter(ids)))
 
-    def load_hub_task_ids(self, hub: Any, dataset_ids: Iterable[str]) -> list[str]:
+    def load_hub_task_ids(self, hub: Hub, dataset_ids: Iterable[str]) -> list[str]:
         """Read each dataset's ``eval.yaml`` through ``hub.read_text``; returns warnings for unreadable ones."""
         warnings = []
         for dataset_id in sorted(set(dataset_ids)):
@@ -330,7 +334,7 @@ def parse_eval_yaml(text: str) -> set[str]:
     tasks = data.get("tasks") if isinstance(data, dict) else None
     if not isinstance(tasks, list) or not tasks:
         raise InputError("eval.yaml has no 'tasks' list")
-    ids = {t.get("id") for t in tasks if isinstance(t, dict)}
+    ids: set[Any] = {t.get("id") for t in tasks if isinstance(t, dict)}  # YAML: checked below
     if not ids or not all(isinstance(i, str) and i for i in ids):
         raise InputError("eval.yaml has a task without a string 'id'")
     bad = sorted(i for i in ids if not is_task_id(i))
@@ -424,8 +428,8 @@ def _notes(bench: Benchmark, quals: list[str], pieces: list[str], extra: list[st
     found = list(quals)
     unknown = list(extra)
     for piece in pieces:
-        q, rest = _piece_qualifiers(piece)
-        found += q
+        piece_quals, rest = _piece_qualifiers(piece)
+        found += piece_quals
         if rest and rest.lower() not in _IGNORED and _norm(rest) not in {_norm(a) for a in bench.aliases}:
             unknown.append(rest)
     parts = []

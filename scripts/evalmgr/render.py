@@ -17,9 +17,11 @@ if TYPE_CHECKING:
     import argparse
 
     from .commands import Collected
-    from .errors import EvalManagerError
+    from .errors import EvalManagerError, Problem
+    from .extract import TableSummary
     from .publish import Change, Outcome
     from .scores import Score
+    from .sources.paper import PaperReport, PaperText
 
 SECRET_VARS = ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "AA_API_KEY")
 QUIET = False  # -q/--quiet: warnings and status lines are not printed (results and errors always are)
@@ -120,8 +122,8 @@ def print_collected(args: argparse.Namespace, collected: Collected, change: Chan
             note(f"warning: {w}")
         for r in collected.refused:
             err(f"refused: {r}")
-        for r in outcome.refusals:
-            err(f"refused: {r.message}" + (f"\n  hint: {r.error.hint}" if r.error.hint else ""))
+        for refusal in outcome.refusals:
+            err(f"refused: {refusal.message}" + (f"\n  hint: {refusal.error.hint}" if refusal.error.hint else ""))
         for p in outcome.problems:
             err(f"{p.severity}: {p.location}: {p.message}")
         for s in outcome.already_present:
@@ -162,7 +164,7 @@ def print_error(exc: EvalManagerError, fmt: str) -> int:
 # --------------------------------------------------------------------------- inspect-tables
 
 
-def render_table(t: Any) -> str:
+def render_table(t: TableSummary) -> str:
     """Human-readable block for one table of ``inspect-tables`` (a :class:`evalmgr.extract.TableSummary`)."""
     where = " > ".join(t.headings) or "(no heading)"
     verdict = "yes" if t.is_evaluation else f"no ({t.not_evaluation_reason})"
@@ -208,7 +210,7 @@ def _render_roles(roles: dict[str, Any]) -> list[str]:
     return out
 
 
-def print_tables(tables: list[Any], fmt: str) -> int:
+def print_tables(tables: list[TableSummary], fmt: str) -> int:
     if fmt == "json":
         emit_json({"tables": [dataclasses.asdict(t) for t in tables]})
         return 0
@@ -224,7 +226,7 @@ def print_tables(tables: list[Any], fmt: str) -> int:
 # --------------------------------------------------------------------------- papers
 
 
-def print_paper_candidates(reports: list[Any], fmt: str) -> int:
+def print_paper_candidates(reports: list[tuple[PaperText, PaperReport]], fmt: str) -> int:
     if fmt == "json":
         emit_json({"papers": [
             {"id": paper.id, "title": paper.title, "kind": paper.kind,
@@ -263,7 +265,7 @@ def print_show(data: dict[str, Any], fmt: str) -> int:
     return 0
 
 
-def print_problems(problems: list[Any], fmt: str) -> int:
+def print_problems(problems: list[Problem], fmt: str) -> int:
     errors = [p for p in problems if p.severity == "error"]
     if fmt == "json":
         emit_json({"valid": not errors, "problems": [p.__dict__ for p in problems]})

@@ -12,10 +12,14 @@ from __future__ import annotations
 import statistics
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .errors import EvalManagerError, HubError, RepoNotFoundError
 from .scores import Score
+
+if TYPE_CHECKING:
+    from .hub import Hub
+    from .registry import Registry
 
 MIN_ENTRIES = 5  # fewer other models say nothing about a scale
 SCALE_FACTOR = 20.0  # a value 20 times below the median (or above the largest) is on another scale
@@ -39,7 +43,7 @@ class Board:
         return sorted(v for m, v in self.values.items() if m != repo_id)
 
 
-def leaderboard(hub: Any, dataset_id: str) -> Board | None:
+def leaderboard(hub: Hub, dataset_id: str) -> Board | None:
     """The dataset's leaderboard (cached per process: a batch asks once per benchmark); None when it has none."""
     key = (hub.endpoint, dataset_id)
     with _cache_lock:
@@ -51,7 +55,7 @@ def leaderboard(hub: Any, dataset_id: str) -> Board | None:
     return board
 
 
-def _read(hub: Any, dataset_id: str) -> Board | None:
+def _read(hub: Hub, dataset_id: str) -> Board | None:
     import yaml
 
     try:
@@ -94,7 +98,8 @@ def judge(value: float, board: Board, repo_id: str | None, higher_is_better: boo
     return None
 
 
-def check_scores(hub: Any, scores: list[Score], repo_id: str | None, registry: Any) -> tuple[list[str], list[str]]:
+def check_scores(hub: Hub, scores: list[Score], repo_id: str | None,
+                 registry: Registry | None) -> tuple[list[str], list[str]]:
     """(flags, notes) for the scores that have a Hub benchmark: a flag per implausible value, a note per
     leaderboard that could not be read."""
     flags, notes = [], []

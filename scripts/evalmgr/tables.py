@@ -256,7 +256,9 @@ class _Scanner:
     # -- HTML tables ---------------------------------------------------------
     def _html_table(self, i: int) -> int:
         """Parse from the first ``<table`` on line ``i`` to its matching close (or a tolerant end)."""
-        start = self.offsets[i] + _TABLE_OPEN.search(_strip_comments(self.lines[i])).start()
+        opening = _TABLE_OPEN.search(_strip_comments(self.lines[i]))
+        assert opening is not None  # the caller found it on this line
+        start = self.offsets[i] + opening.start()
         end = _matching_table_end(self.text, start)
         caption = self._caption_above(i)
         parser = _HTMLTableParser()

@@ -245,7 +245,7 @@ def _card_front_matter() -> list[Case]:
 def _card_body() -> list[Case]:
     """Hostile card bodies: long lines, huge cards, odd structure, values that must not be published."""
     n = 20_000
-    specs: list[tuple[str, str | bytes, dict[str, tuple[int, str]]]] = [
+    specs: list[tuple[str, str, dict[str, tuple[int, str]]]] = [
         ("h1-storm", "<h1>" * n + "\n" + TABLE, {"inspect": (0, "GPQA"), "extract": (0, "36.4")}),
         ("h1-unclosed-storm", ("<h1 a" + ">x" * 10) * 2000 + "\n" + TABLE, {"inspect": (0, ""), "extract": (0, "36.4")}),
         ("atx-spaces", "# a" + " " * 100_000 + "b\n" + TABLE, {"inspect": (0, ""), "extract": (0, "36.4")}),

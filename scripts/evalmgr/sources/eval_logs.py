@@ -18,11 +18,14 @@ import zipfile
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, SourceError
 from ..safeload import ParseError, json_load
 from ..scores import Provenance, Score
+
+if TYPE_CHECKING:
+    from ..registry import Registry
 
 # framework task name -> (registry key, metric to read or None for the framework's headline metric)
 INSPECT_TASKS: dict[str, tuple[str, str | None]] = {
@@ -104,7 +107,8 @@ class LogScore:
     revision: str | None = None  # the model revision the log names, when it names one
 
 
-def scores_from_logs(paths: list[Path], logs_url: str | None = None, registry: Any = None) -> list[LogScore]:
+def scores_from_logs(paths: list[Path], logs_url: str | None = None,
+                     registry: Registry | None = None) -> list[LogScore]:
     """Every score in the given log files (folders are searched for logs), mapped to the registry.
 
     ``logs_url`` is where the logs are published (the entries' ``source.url``); ``registry`` defaults to
@@ -303,7 +307,7 @@ def _inspect_metric(results: dict, wanted: str | None) -> tuple[str, float]:
     for scorer_name, metric_name in choices:
         for scorer in scores:
             metric = (scorer.get("metrics") or {}).get(metric_name) if metric_name else None
-            if metric is not None and scorer_name in (None, scorer.get("name")):
+            if metric is not None and metric_name and scorer_name in (None, scorer.get("name")):
                 return metric_name, metric["value"]
     raise SourceError("the inspect log has no accuracy-like metric to import",
                       hint="import a log whose scorer reports accuracy (or the mapped metric)")
@@ -395,7 +399,8 @@ def _lm_eval_metric(path: Path, task: str, metrics: dict, wanted: str | None) ->
 
 def _lm_eval_counts(n_samples: dict, members: list[str], counted: dict[str, int]) -> tuple[int | None, int | None]:
     """(evaluated, in the full set) summed over a group's members; the samples files count when the results don't."""
-    done = total = 0
+    done = 0
+    total: int | None = 0
     for member in members:
         entry = n_samples.get(member) or {}
         member_done = entry.get("effective", counted.get(member))
@@ -556,7 +561,7 @@ def _date(created: str | None) -> str | None:
     return created[:10] if created and re.match(r"\d{4}-\d{2}-\d{2}", created) else None
 
 
-def _annotate(item: LogScore, registry: Any) -> None:
+def _annotate(item: LogScore, registry: Registry) -> None:
     """Registry key, dataset and task id from the task table; unmapped and local tasks stay unmapped.
 
     An inspect task ``hf/ORG/DATASET/TASK_ID`` ran from the Hub dataset's own ``eval.yaml``: its dataset and
@@ -585,7 +590,7 @@ def _annotate(item: LogScore, registry: Any) -> None:
         score.variant = match.notes
 
 
-def _annotate_hub_task(score: Score, dataset_id: str, task_id: str | None, registry: Any) -> None:
+def _annotate_hub_task(score: Score, dataset_id: str, task_id: str | None, registry: Registry) -> None:
     """Dataset and task id of a Hub benchmark's own task; without a task id only a one-task benchmark fits."""
     if task_id is None:
         known = registry.known_task_ids(dataset_id) or set()

@@ -17,7 +17,7 @@ import os
 import re
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..download import read_body
 from ..errors import SourceError, UsageError
@@ -25,6 +25,9 @@ from ..hub import retry_budget, transport_errors, unreachable
 from ..scores import Provenance, Score
 
 if TYPE_CHECKING:
+    from huggingface_hub import HfApi
+
+    from ..extract import TableSummary
     from ..registry import Registry
 
 ARXIV_DEFAULT_BASE = "https://arxiv.org"
@@ -94,7 +97,7 @@ def normalize_arxiv_id(value: str) -> str:
 # --------------------------------------------------------------------------- reading papers
 
 
-def fetch_paper_text(arxiv_id: str, api: Any = None, arxiv_base: str | None = None) -> PaperText:
+def fetch_paper_text(arxiv_id: str, api: HfApi | None = None, arxiv_base: str | None = None) -> PaperText:
     """The paper's markdown from the Hub when it has it, else the arXiv PDF's text.
 
     ``api`` is a ``huggingface_hub.HfApi`` (its endpoint is used); ``arxiv_base`` defaults to
@@ -338,7 +341,8 @@ def scores_from_paper(
     return report
 
 
-def _doubt(score: Score, summary: Any, relaxed: str | None, repo_variant: set[str], context: str) -> str | None:
+def _doubt(score: Score, summary: TableSummary, relaxed: str | None, repo_variant: set[str],
+           context: str) -> str | None:
     """Why this number must not be published without a human look, or None."""
     if score.dataset_id is None:
         return f"label {score.benchmark!r} is not a registered benchmark with a Hub dataset"
