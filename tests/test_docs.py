@@ -45,11 +45,14 @@ def matches(shown: str, real: str) -> bool:
     return re.fullmatch("\n".join(parts), real, re.S) is not None
 
 
+EXAMPLES = readme_examples()
+
+
 def test_readme_examples_are_found() -> None:
-    assert len(readme_examples()) >= 3
+    assert len(EXAMPLES) >= 3
 
 
-@pytest.mark.parametrize(("command", "shown"), readme_examples(), ids=lambda v: v[len(PREFIX):80] if v.startswith(PREFIX) else "")
+@pytest.mark.parametrize(("command", "shown"), EXAMPLES, ids=[c.removeprefix(PREFIX)[:90] for c, _ in EXAMPLES])
 def test_readme_example_prints_what_readme_shows(command: str, shown: str, hf_env: dict[str, str]) -> None:
     # As the user runs it: `uv run` (which sets UV) on the relative script path, from the project root, with
     # no Hub reachable (an offline example that contacted the Hub would fail here).
