@@ -105,12 +105,14 @@ def test_inspect_hf_full_run_scores_and_pushes_logs(work, scripts, models, hub) 
     assert item.score.provenance.url == "https://huggingface.co/datasets/alice/eval-logs"
     assert item.score.benchmark_key is None  # a local task file is never a registered benchmark
 
-    # The same log through the CLI: shown with its value and date, never written under a guessed dataset.
+    # The same log through the CLI: shown with its value and date, never written under a guessed dataset; the
+    # preview exits 1 like the write would, with nothing to publish.
     cli = run_cli("import-logs", str(logs), "--repo-id", "alice/tiny-mc", "--format", "json")
-    assert cli.code == 0, cli.err
+    assert cli.code == 1, cli.err
     (row,) = cli.json()["results"]
     assert (row["value"], row["dataset_id"], row["date"]) == (60.0, None, item.score.date)
     assert cli.json()["publish"]["files"] == []
+    assert [r["kind"] for r in cli.json()["publish"]["refusals"]] == ["nothing_to_publish"]
 
 
 HUB_TASK_EVAL_YAML = """\
