@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -38,6 +39,21 @@ def serving(handle: Callable[[BaseHTTPRequestHandler], None]) -> Iterator[str]:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def trickle(req: BaseHTTPRequestHandler) -> None:
+    """A server that promises 100 KB and sends one byte every half second: per-read timeouts never trip."""
+    req.send_response(200)
+    req.send_header("Content-Type", "application/json")
+    req.send_header("Content-Length", "100000")
+    req.end_headers()
+    try:
+        for _ in range(100_000):
+            req.wfile.write(b" ")
+            req.wfile.flush()
+            time.sleep(0.5)
+    except OSError:
+        pass
 
 
 class AAEmulator:

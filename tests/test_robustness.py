@@ -238,23 +238,9 @@ def test_a_card_on_the_hub_that_is_not_utf8_is_refused_not_rewritten(hub, hf_env
 
 def test_a_hub_that_trickles_bytes_meets_the_call_deadline(tmp_path: Path, hf_env: dict[str, str]) -> None:
     """The client's timeouts are per read: one byte every half second never trips them. The deadline does."""
-    import time
 
-    from aa_emulator import serving
+    from aa_emulator import serving, trickle
     from cli_support import run_cli
-
-    def trickle(req) -> None:
-        req.send_response(200)
-        req.send_header("Content-Type", "application/json")
-        req.send_header("Content-Length", "100000")
-        req.end_headers()
-        try:
-            for _ in range(100_000):
-                req.wfile.write(b" ")
-                req.wfile.flush()
-                time.sleep(0.5)
-        except OSError:
-            pass
 
     with serving(trickle) as endpoint:
         run = run_cli("show", "--repo-id", "acme/m", env={**hf_env, "HF_ENDPOINT": endpoint,

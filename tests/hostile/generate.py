@@ -569,20 +569,7 @@ def _aa() -> list[Case]:
                 pass
         return handle
 
-    def trickle(req: Any) -> None:
-        import time
-
-        req.send_response(200)
-        req.send_header("Content-Type", "application/json")
-        req.send_header("Content-Length", "100000")
-        req.end_headers()
-        try:
-            for _ in range(100_000):
-                req.wfile.write(b" ")
-                req.wfile.flush()
-                time.sleep(0.5)
-        except OSError:
-            pass
+    from aa_emulator import trickle
 
     model = {"id": "1", "name": "Lumen 8B", "slug": "lumen-8b", "model_creator": {"slug": "ex", "name": "Ex"},
              "evaluations": {"gpqa": 0.364}}
