@@ -141,3 +141,12 @@ def test_requests_outside_the_hub_wrapper_are_one_line_too(hf_env: dict[str, str
     offline = dict(hf_env, HF_ENDPOINT="http://127.0.0.1:9", ARXIV_BASE="http://127.0.0.1:9")
     line = one_error(run_cli("extract-paper", "--paper", "2407.21783", env=offline))
     assert "could not connect to http://127.0.0.1:9" in line
+
+
+def test_help_examples_name_the_launcher_in_use() -> None:
+    """`run_eval_job.py --help` shows examples that run as printed: with `python scripts/...` here."""
+    run = run_cli("--help", script=ROOT / "scripts" / "run_eval_job.py")
+    assert run.code == 0
+    examples = [line.strip() for line in run.out.splitlines() if "--model Qwen/Qwen3-8B" in line]
+    assert examples and all(line.startswith("python ") and "scripts/run_eval_job.py --model" in line
+                            for line in examples), run.out

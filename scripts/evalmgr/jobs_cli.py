@@ -16,9 +16,9 @@ if TYPE_CHECKING:
 
 EPILOG = """\
 examples:
-  run_eval_job.py --model Qwen/Qwen3-8B --task gpqa_diamond --framework inspect --dry-run
-  run_eval_job.py --model Qwen/Qwen3-8B --task "gsm8k|5" --framework lighteval --limit 100 --wait
-  run_eval_job.py --model meta-llama/Llama-3.1-70B-Instruct --task mmlu_pro --framework inspect \\
+  {run} --model Qwen/Qwen3-8B --task gpqa_diamond --framework inspect --dry-run
+  {run} --model Qwen/Qwen3-8B --task "gsm8k|5" --framework lighteval --limit 100 --wait
+  {run} --model meta-llama/Llama-3.1-70B-Instruct --task mmlu_pro --framework inspect \\
       --push-to me/eval-logs --timeout 6h
 
 --hardware auto (or --flavor) sizes the flavor from the model's safetensors metadata (parameters x
@@ -37,12 +37,12 @@ CANCELED or timeout), 2 usage error.
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .launcher import prog_name
+    from .launcher import launcher, prog_name
 
     p = argparse.ArgumentParser(
         prog=prog_name("run_eval_job"),
         description="Submit an inspect-ai or lighteval evaluation to Hugging Face Jobs, on automatically sized hardware.",
-        epilog=EPILOG,
+        epilog=EPILOG.replace("{run}", launcher("run_eval_job")),  # examples run as printed, with your launcher
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
