@@ -309,3 +309,19 @@ def test_cross_check_needs_the_repo(hf_env: dict[str, str], tmp_path: Path) -> N
     run = run_cli("extract-readme", "--readme", str(readme), "--model-name-override", "Orca-Lite-7B-Instruct",
                   "--cross-check", env=hf_env)
     assert run.code == 2 and "--cross-check needs --repo-id" in run.err
+
+
+def test_strict_refuses_a_log_before_uploading_it(board, tmp_path: Path) -> None:
+    """import-logs --strict --upload-logs-to: a value off its leaderboard is refused before any upload."""
+    from test_eval_logs import inspect_header, write_zstd_zip
+
+    hub, env = board
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    header = inspect_header(model=f"vllm/{SEVEN}", accuracy=0.0059)  # 0.59 among leaderboard values near 60
+    write_zstd_zip(logs / "2026-03-04T10-11-12_gpqa-diamond_abc.eval", {"header.json": json.dumps(header).encode()})
+    run = run_cli("import-logs", str(logs), "--repo-id", SEVEN, "--upload-logs-to", "contrib/eval-logs", "--strict",
+                  "--create-pr", env=env)
+    assert run.code == 1 and "off the scale" in run.err, run.err
+    assert not any("contrib/eval-logs" in r["path"] for r in hub.requests)  # nothing was created nor uploaded
+    assert hub.pull_requests(SEVEN) == []

@@ -404,6 +404,10 @@ def import_logs(args: argparse.Namespace) -> Collected:
     if blockers and publishing and not args.force:
         raise blockers[0].error  # before any upload: nothing is uploaded for a refused change
     url = logs_url
+    if args.upload_logs_to and getattr(args, "strict", False):  # --strict refuses before anything is uploaded
+        from .crosscheck import review
+
+        review(args, Collected(args.repo_id, list(scores), []))
     if args.upload_logs_to:  # only now: nothing is uploaded for a refused change
         url, files = upload_logs(hub_for(args), args.upload_logs_to, paths)
         for f in found:  # each entry links to its own log file at the upload commit
