@@ -3,6 +3,7 @@ or a repo id is not one, never a traceback; previews refuse what writes refuse."
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -143,10 +144,12 @@ def test_requests_outside_the_hub_wrapper_are_one_line_too(hf_env: dict[str, str
     assert "could not connect to http://127.0.0.1:9" in line
 
 
-def test_help_examples_name_the_launcher_in_use() -> None:
-    """`run_eval_job.py --help` shows examples that run as printed: with `python scripts/...` here."""
-    run = run_cli("--help", script=ROOT / "scripts" / "run_eval_job.py")
+@pytest.mark.parametrize(("uv", "launcher"), [(None, "python "), ("/usr/bin/uv", "uv run ")])
+def test_help_examples_name_the_launcher_in_use(uv: str | None, launcher: str) -> None:
+    """`run_eval_job.py --help` shows examples that run as printed, with the launcher used (uv sets UV)."""
+    env = {k: v for k, v in os.environ.items() if k != "UV"} | ({"UV": uv} if uv else {})
+    run = run_cli("--help", script=ROOT / "scripts" / "run_eval_job.py", env=env)
     assert run.code == 0
     examples = [line.strip() for line in run.out.splitlines() if "--model Qwen/Qwen3-8B" in line]
-    assert examples and all(line.startswith("python ") and "scripts/run_eval_job.py --model" in line
+    assert examples and all(line.startswith(launcher) and "scripts/run_eval_job.py --model" in line
                             for line in examples), run.out
