@@ -228,19 +228,22 @@ def _mark_scale(an: TableModel) -> None:
 
     Two values at least, one of them not a whole number (0 and 1 alone may be counts or flags).
     """
-    grid: dict[tuple[int, int], float] = {}
-    for r in an.body[:STATS_ROWS]:
+    by_row: dict[int, list[float]] = {}  # every row: each is one benchmark's (or one model's) scale
+    by_col: dict[int, list[float]] = {}  # columns and the table: from the rows the statistics look at
+    for k, r in enumerate(an.body):
         for c in an.value_cols:
             v = parse_value(an.cell(r, c))
             if v is not None and not v.is_percent:
-                grid[(r, c)] = v.value
+                by_row.setdefault(r, []).append(v.value)
+                if k < STATS_ROWS:
+                    by_col.setdefault(c, []).append(v.value)
 
     def fraction(values: list[float]) -> bool:
         return len(values) >= 2 and all(0 <= x <= 1 for x in values) and any(x != int(x) for x in values)
 
-    an.fraction_table = fraction(list(grid.values()))
-    an.fraction_rows = {r for r in an.body if fraction([v for (rr, _), v in grid.items() if rr == r])}
-    an.fraction_cols = {c for c in an.value_cols if fraction([v for (_, cc), v in grid.items() if cc == c])}
+    an.fraction_table = fraction([v for values in by_col.values() for v in values])
+    an.fraction_rows = {r for r, values in by_row.items() if fraction(values)}
+    an.fraction_cols = {c for c, values in by_col.items() if fraction(values)}
 
 
 def _mark_leaderboard(an: TableModel) -> None:
