@@ -656,12 +656,9 @@ def _extract_auto(
     return report
 
 
-_DERIVATIVE = re.compile(r"(?:^|[-_.])(?:gguf|ggml|gptq|awq|exl2|mlx|bnb|[2-8]bit|int[48]|fp8|w[48]a(?:8|16)|quantized)(?:$|[-_.])", re.I)
-
-
 def _is_derivative(repo_id: str) -> bool:
     """A quantized or converted copy: a card's single-model table then describes the original checkpoint."""
-    return bool(_DERIVATIVE.search(repo_id.rsplit("/", 1)[-1]))
+    return any(identity.is_format_marker(t) for t in model_tokens(repo_id.rsplit("/", 1)[-1]))
 
 
 def _filter_variant(

@@ -177,6 +177,11 @@ class Closest:
     reason: str
 
 
+def is_format_marker(token: str) -> bool:
+    """A token that names a quantized or converted copy (``gguf``, ``awq``, ``w4a16``, ``4bit`` ...)."""
+    return bool(_FORMAT.match(token))
+
+
 def score(candidate: list[str], repo: list[str]) -> tuple[float, str] | None:
     """How well a label's tokens name the repo (0-1] and how, or None when they name another checkpoint."""
     if not candidate or not repo:
