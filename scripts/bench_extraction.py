@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from evalmgr.errors import EvalManagerError
 from evalmgr.extract import extract
-from evalmgr.scores import Score
+from evalmgr.observation import Observation
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 
@@ -48,7 +48,7 @@ class CardResult:
     error: str | None = None
 
 
-def score_card(entry: dict, scores: list[Score], automatic: bool = False) -> CardResult:
+def score_card(entry: dict, scores: list[Observation], automatic: bool = False) -> CardResult:
     """Compare output with truth on (benchmark, setting) keys.
 
     Wrong: a differing value under a truth key; a result carrying one of the entry's ``never`` values
@@ -57,9 +57,9 @@ def score_card(entry: dict, scores: list[Score], automatic: bool = False) -> Car
     """
     expected = [] if automatic and entry.get("auto") is False else entry["scores"]
     res = CardResult(entry["file"], len(expected))
-    out: dict[tuple[str, str], list[Score]] = {}
+    out: dict[tuple[str, str], list[Observation]] = {}
     for s in scores:
-        out.setdefault((norm_label(s.benchmark), norm_label(s.setting)), []).append(s)
+        out.setdefault((norm_label(s.label), norm_label(s.setting)), []).append(s)
     truth_keys = set()
     hit_ids: set[int] = set()
     for t in expected:
@@ -73,20 +73,20 @@ def score_card(entry: dict, scores: list[Score], automatic: bool = False) -> Car
             res.misses.append(f"{t['benchmark']} [{t['setting']}] = {t['value']}")
         for s in found:
             if not same_value(s.value, t["value"]):
-                res.wrong.append(f"{s.benchmark} [{s.setting}] = {s.value} (truth {t['value']}; {s.location})")
+                res.wrong.append(f"{s.label} [{s.setting}] = {s.value} (truth {t['value']}; {s.location})")
     truth_labels = {norm_label(t["benchmark"]) for t in entry["scores"]}
     for s in scores:
         if id(s) in hit_ids:
             continue
-        never = [n for n in entry.get("never", []) if norm_label(n["benchmark"]) == norm_label(s.benchmark)
+        never = [n for n in entry.get("never", []) if norm_label(n["benchmark"]) == norm_label(s.label)
                  and same_value(n["value"], s.value)]
         if never:
-            res.wrong.append(f"NEVER {s.benchmark} [{s.setting}] = {s.value} ({never[0]['why'][:60]}; {s.location})")
+            res.wrong.append(f"NEVER {s.label} [{s.setting}] = {s.value} ({never[0]['why'][:60]}; {s.location})")
         elif automatic and entry.get("auto") is False:
-            res.wrong.append(f"AUTO-FALSE {s.benchmark} [{s.setting}] = {s.value} ({s.location})")
-        elif s.table == entry.get("table_index") and (norm_label(s.benchmark), norm_label(s.setting)) not in truth_keys:
-            why = "label in truth, setting not" if norm_label(s.benchmark) in truth_labels else "no such label in truth"
-            res.wrong.append(f"MISLABELLED {s.benchmark} [{s.setting}] = {s.value} ({why}; {s.location})")
+            res.wrong.append(f"AUTO-FALSE {s.label} [{s.setting}] = {s.value} ({s.location})")
+        elif s.table == entry.get("table_index") and (norm_label(s.label), norm_label(s.setting)) not in truth_keys:
+            why = "label in truth, setting not" if norm_label(s.label) in truth_labels else "no such label in truth"
+            res.wrong.append(f"MISLABELLED {s.label} [{s.setting}] = {s.value} ({why}; {s.location})")
     res.extra = sum(len(v) for k, v in out.items() if k not in truth_keys)
     return res
 
@@ -103,7 +103,7 @@ def run_mode(corpus: Path, truth: list[dict], guided: bool) -> tuple[list[CardRe
                 )
             else:
                 report = extract(text, entry["hub_repo_id"])
-            res = score_card(entry, report.scores, automatic=not guided)
+            res = score_card(entry, report.observations, automatic=not guided)
         except EvalManagerError as exc:
             res = score_card(entry, [], automatic=not guided)
             res.error = exc.message
@@ -141,7 +141,7 @@ def run_negatives(corpus: Path) -> int:
     for entry in negatives:
         text = (corpus / "negatives" / entry["file"]).read_text(encoding="utf-8")
         try:
-            n = len(extract(text, entry["hub_repo_id"]).scores)
+            n = len(extract(text, entry["hub_repo_id"]).observations)
         except EvalManagerError as exc:
             n, note = 0, f" ({type(exc).__name__})"
         else:

@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 import pytest
 from evalmgr.registry import Registry
-from evalmgr.scores import Provenance, Score
+from evalmgr.observation import Observation, Provenance
+from evalmgr.result import Result
 
 CARD = Provenance("model_card", "https://huggingface.co/demo/demo-7b", "Model card")
 
@@ -22,14 +23,13 @@ def reg() -> Registry:
     return Registry.load()
 
 
-def _scored(reg: Registry, label: str, value: float, setting: str | None = None, **kw: object) -> Score:
-    """A score from the demo card, mapped through the registry as extraction would."""
-    score = Score(label, value, setting=setting, provenance=CARD, **kw)
-    reg.annotate([score])
-    return score
+def _scored(reg: Registry, label: str, value: float, setting: str | None = None, **kw: object) -> Result:
+    """A value from the demo card, resolved by the registry as extraction's caller does."""
+    (result,) = reg.results([Observation(label, value, setting=setting, provenance=CARD, **kw)])  # type: ignore[arg-type]
+    return result
 
 
 @pytest.fixture
-def scored() -> Callable[..., Score]:
+def scored() -> Callable[..., Result]:
     """``scored(reg, label, value, setting=None, **score_fields)``."""
     return _scored

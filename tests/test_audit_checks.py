@@ -292,14 +292,14 @@ def test_card_source_points_at_the_revision_and_line_read(org) -> None:
 
 def test_paper_source_names_the_table_and_a_pdf_page_links_to_it() -> None:
     from evalmgr.evidence import pin_paper
-    from evalmgr.scores import Provenance, Score
+    from evalmgr.observation import Provenance
+    from evalmgr.result import Result
     from evalmgr.sources.paper import PaperText
 
-    md = Score("GPQA Diamond", 31.3, provenance=Provenance("paper", f"https://arxiv.org/abs/{PAPER_ID}", "Orca-Lite"))
-    pin_paper(md, PaperText(PAPER_ID, "Orca-Lite", "", "markdown"), None, 2)
+    given = Result("GPQA Diamond", 31.3, provenance=Provenance("paper", f"https://arxiv.org/abs/{PAPER_ID}", "Orca-Lite"))
+    md = pin_paper(given, PaperText(PAPER_ID, "Orca-Lite", "", "markdown"), None, 2)
     assert (md.provenance.url, md.provenance.name) == (f"https://arxiv.org/abs/{PAPER_ID}", "Orca-Lite, table 2")
-    pdf = Score("GPQA Diamond", 31.3, provenance=Provenance("paper", f"https://arxiv.org/abs/{PAPER_ID}", "Orca-Lite"))
-    pin_paper(pdf, PaperText(PAPER_ID, "Orca-Lite", "", "pdf", ["", "", ""]), 3, 1)
+    pdf = pin_paper(given, PaperText(PAPER_ID, "Orca-Lite", "", "pdf", ["", "", ""]), 3, 1)
     assert (pdf.provenance.url, pdf.provenance.name) == (f"https://arxiv.org/pdf/{PAPER_ID}#page=3", "Orca-Lite, page 3")
 
 

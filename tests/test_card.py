@@ -18,7 +18,7 @@ from evalmgr.card import (
 )
 from evalmgr.errors import InputError
 from evalmgr.registry import Registry
-from evalmgr.scores import Score
+from evalmgr.result import Result
 
 CARD_TEXT = (Path(__file__).parent / "fixtures" / "results" / "card_model_index.md").read_text(encoding="utf-8")
 
@@ -82,7 +82,7 @@ def test_read_model_index() -> None:
     assert scores[0].provenance.url == "https://example.org/leaderboard" and scores[1].provenance is None
 
 
-def test_plan_adds_keeps_everything_else_and_is_idempotent(reg: Registry, scored: Callable[..., Score]) -> None:
+def test_plan_adds_keeps_everything_else_and_is_idempotent(reg: Registry, scored: Callable[..., Result]) -> None:
     scores = [scored(reg, "GPQA Diamond", 41.2), scored(reg, "HLE (w/ tools)", 20.9), scored(reg, "Made-up Bench", 7.0)]
     plan = plan_model_index(CARD_TEXT, "demo-7b", scores, registry=reg)
     assert plan.added == scores and not plan.conflicts
@@ -96,12 +96,12 @@ def test_plan_adds_keeps_everything_else_and_is_idempotent(reg: Registry, scored
     assert [(s.dataset_id, s.task_id, s.value, s.notes) for s in added] == [
         ("Idavidrein/gpqa", "diamond", 41.2, None), ("cais/hle", None, 20.9, "with tools"),
         ("made_up_bench", None, 7.0, None)]
-    assert added[2].benchmark == "Made-up Bench"
+    assert added[2].label == "Made-up Bench"
     again = plan_model_index(plan.new_text, "demo-7b", scores, registry=reg)
     assert again.new_text is None and again.added == [] and again.already_present == scores
 
 
-def test_plan_conflict_with_existing_value(reg: Registry, scored: Callable[..., Score]) -> None:
+def test_plan_conflict_with_existing_value(reg: Registry, scored: Callable[..., Result]) -> None:
     score = scored(reg, "HellaSwag", 79.0)
     plan = plan_model_index(CARD_TEXT, "demo-7b", [score], registry=reg)
     assert plan.new_text is None
@@ -113,7 +113,7 @@ def test_plan_conflict_with_existing_value(reg: Registry, scored: Callable[..., 
     assert same.new_text is None and len(same.already_present) == 1
 
 
-def test_plan_on_card_without_front_matter(reg: Registry, scored: Callable[..., Score]) -> None:
+def test_plan_on_card_without_front_matter(reg: Registry, scored: Callable[..., Result]) -> None:
     text = "# A card\n\n| a | b |\n|---|---|\n"
     plan = plan_model_index(text, "m", [scored(reg, "GSM8K", 80.0)], registry=reg)
     assert plan.new_text.endswith("---\n" + text)
@@ -121,7 +121,7 @@ def test_plan_on_card_without_front_matter(reg: Registry, scored: Callable[..., 
     assert entry["name"] == "m" and entry["results"][0]["dataset"]["type"] == "openai/gsm8k"
 
 
-def test_plan_refuses_unreadable_card(reg: Registry, scored: Callable[..., Score]) -> None:
+def test_plan_refuses_unreadable_card(reg: Registry, scored: Callable[..., Result]) -> None:
     with pytest.raises(InputError):
         plan_model_index("---\nmodel-index: [\n---\n", "m", [scored(reg, "GSM8K", 1.0)], registry=reg)
     with pytest.raises(InputError, match="not a list"):
@@ -151,7 +151,7 @@ def test_validate_model_index() -> None:
     assert "README.md: model-index[1]: error: each model needs a string 'name' and a 'results' list" in problems
 
 
-def test_five_megabyte_card_keeps_its_body_exact(reg: Registry, scored: Callable[..., Score]) -> None:
+def test_five_megabyte_card_keeps_its_body_exact(reg: Registry, scored: Callable[..., Result]) -> None:
     big = CARD_TEXT + ("| row | 1.0 |\n" * 400_000)
     plan = plan_model_index(big, "demo-7b", [scored(reg, "GSM8K", 80.0)], registry=reg)
     assert body(plan.new_text) == body(big)

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import zstandard
 from evalmgr.errors import InputError, SourceError
-from evalmgr.sources.eval_logs import percent, scores_from_logs
+from evalmgr.sources.eval_logs import percent
+from logs_support import read_logs
 
 
 def inspect_header(task: str = "inspect_evals/gpqa_diamond", accuracy: float = 0.4343, limit: int | None = None,
@@ -63,15 +64,15 @@ def test_zstd_eval_archive_maps_to_the_registry(tmp_path: Path) -> None:
     write_zstd_zip(log, {"_journal/start.json": b"{}", "header.json": json.dumps(inspect_header()).encode()})
     with zipfile.ZipFile(log) as archive:
         assert archive.getinfo("header.json").compress_type == 93
-    (item,) = scores_from_logs([log], logs_url="https://huggingface.co/datasets/me/logs")
-    score = item.score
+    (item,) = read_logs([log], logs_url="https://huggingface.co/datasets/me/logs")
+    score = item.result
     assert (item.framework, item.task, item.metric, item.partial) == ("inspect-ai", "inspect_evals/gpqa_diamond",
                                                                      "accuracy", False)
     assert score.value == 43.43 and score.date == "2026-03-04"
     assert (score.benchmark_key, score.dataset_id, score.task_id) == ("gpqa_diamond", "Idavidrein/gpqa", "diamond")
     assert score.notes == "inspect-ai 0.3.285 (own evaluation run); model args: tensor_parallel_size=2"
     assert score.provenance.kind == "logs" and score.provenance.url == "https://huggingface.co/datasets/me/logs"
-    assert score.warnings == [] and item.model == "vllm/org/model-7b"
+    assert score.warnings == () and item.model == "vllm/org/model-7b"
 
 
 def test_plain_zip_and_json_logs_read_the_same(tmp_path: Path) -> None:
@@ -79,28 +80,28 @@ def test_plain_zip_and_json_logs_read_the_same(tmp_path: Path) -> None:
     with zipfile.ZipFile(tmp_path / "run.eval", "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("header.json", json.dumps(header))
     (tmp_path / "run.json").write_text(json.dumps(header))
-    items = scores_from_logs([tmp_path / "run.eval", tmp_path / "run.json"])
-    assert [i.score.value for i in items] == [50.0, 50.0]
+    items = read_logs([tmp_path / "run.eval", tmp_path / "run.json"])
+    assert [i.result.value for i in items] == [50.0, 50.0]
     for item in items:
         assert item.partial and (item.samples, item.total_samples) == (10, 1319)
-        assert item.score.notes.endswith("partial run: 10 of 1319 samples (--limit)")
-        assert item.score.benchmark_key == "gsm8k"
+        assert item.result.notes.endswith("partial run: 10 of 1319 samples (--limit)")
+        assert item.result.benchmark_key == "gsm8k"
 
 
 def test_local_and_unknown_inspect_tasks_stay_unmapped(tmp_path: Path) -> None:
     (tmp_path / "a.json").write_text(json.dumps(inspect_header(task="gpqa_diamond", task_file="/x/my_tasks.py")))
     (tmp_path / "b.json").write_text(json.dumps(inspect_header(task="inspect_evals/some_new_eval")))
-    local, unknown = scores_from_logs([tmp_path / "a.json", tmp_path / "b.json"])
+    local, unknown = read_logs([tmp_path / "a.json", tmp_path / "b.json"])
     for item in (local, unknown):
-        assert item.score.benchmark_key is None and item.score.dataset_id is None
-        assert any("not mapped to a registry benchmark" in w for w in item.score.warnings)
-    assert any("local file /x/my_tasks.py" in w for w in local.score.warnings)
+        assert item.result.benchmark_key is None and item.result.dataset_id is None
+        assert any("not mapped to a registry benchmark" in w for w in item.result.warnings)
+    assert any("local file /x/my_tasks.py" in w for w in local.result.warnings)
 
 
 def test_unfinished_inspect_run_is_refused(tmp_path: Path) -> None:
     (tmp_path / "a.json").write_text(json.dumps(inspect_header(status="error")))
     with pytest.raises(SourceError, match="status is 'error'"):
-        scores_from_logs([tmp_path / "a.json"])
+        read_logs([tmp_path / "a.json"])
 
 
 def test_lighteval_results_map_tasks_shots_and_partial_runs(tmp_path: Path) -> None:
@@ -109,26 +110,26 @@ def test_lighteval_results_map_tasks_shots_and_partial_runs(tmp_path: Path) -> N
         "gpqa:diamond|0": {"gpqa_pass@k_with_k": 0.3, "gpqa_pass@k_with_k_stderr": 0.03},
         "ifeval|0": {"inst_level_strict_acc": 0.81, "prompt_level_strict_acc": 0.7199999999999999},
     }, max_samples=None, override_chat_template=True)
-    items = {i.task: i for i in scores_from_logs([tmp_path])}
-    assert {t: i.score.value for t, i in items.items()} == {"gsm8k": 76.34, "gpqa:diamond": 30.0, "ifeval": 72.0}
+    items = {i.task: i for i in read_logs([tmp_path])}
+    assert {t: i.result.value for t, i in items.items()} == {"gsm8k": 76.34, "gpqa:diamond": 30.0, "ifeval": 72.0}
     assert items["ifeval"].metric == "prompt_level_strict_acc"
-    gsm8k = items["gsm8k"].score
-    assert (gsm8k.benchmark_key, gsm8k.dataset_id, gsm8k.setting, gsm8k.date) == ("gsm8k", "openai/gsm8k", "5-shot",
+    gsm8k = items["gsm8k"].result
+    assert (gsm8k.benchmark_key, gsm8k.dataset_id, gsm8k.observation.setting, gsm8k.date) == ("gsm8k", "openai/gsm8k", "5-shot",
                                                                                   "2026-05-06")
     assert "5-shot" in gsm8k.notes and "override_chat_template=True" in gsm8k.notes
-    assert items["gpqa:diamond"].score.benchmark_key == "gpqa_diamond" and not items["gsm8k"].partial
+    assert items["gpqa:diamond"].result.benchmark_key == "gpqa_diamond" and not items["gsm8k"].partial
 
     partial = lighteval_results(tmp_path / "results_2026-05-07T00-00-00.json", {"gsm8k|5": {"em": 0.5}}, 20)
-    (item,) = scores_from_logs([partial])
+    (item,) = read_logs([partial])
     assert item.partial and item.samples == 20
-    assert "partial run: at most 20 samples (--max-samples)" in item.score.notes
+    assert "partial run: at most 20 samples (--max-samples)" in item.result.notes
 
 
 def test_values_outside_zero_one_are_not_converted(tmp_path: Path) -> None:
     path = lighteval_results(tmp_path / "results_2026-05-06T07-08-09.json", {"gsm8k|5": {"score": 7.5}})
-    (item,) = scores_from_logs([path])
-    assert item.score.value == 7.5 and item.score.benchmark_key is None
-    assert any("not a 0-1 fraction" in w for w in item.score.warnings)
+    (item,) = read_logs([path])
+    assert item.result.value == 7.5 and item.result.benchmark_key is None
+    assert any("not a 0-1 fraction" in w for w in item.result.warnings)
 
 
 @pytest.mark.parametrize(("fraction", "expected"), [(0.6, 60.0), (0.1 + 0.2, 30.0), (2 / 3, 66.67), (1.0, 100.0),
@@ -140,12 +141,12 @@ def test_percent_has_no_float_noise(fraction: float, expected: float) -> None:
 def test_unreadable_logs_say_which_file(tmp_path: Path) -> None:
     (tmp_path / "broken.eval").write_bytes(b"not a zip")
     with pytest.raises(InputError, match="broken.eval"):
-        scores_from_logs([tmp_path / "broken.eval"])
+        read_logs([tmp_path / "broken.eval"])
     (tmp_path / "results_x.json").write_text("{\"results\": {}}")
     with pytest.raises(InputError, match="not a lighteval or lm-evaluation-harness results file"):
-        scores_from_logs([tmp_path / "results_x.json"])
+        read_logs([tmp_path / "results_x.json"])
     with pytest.raises(InputError, match="no such file"):
-        scores_from_logs([tmp_path / "missing.eval"])
+        read_logs([tmp_path / "missing.eval"])
 
 
 def lighteval_details(out: Path, model: str, stamp: str, task: str, rows: int) -> None:
@@ -170,12 +171,12 @@ def test_lighteval_details_count_the_samples(tmp_path: Path) -> None:
                       max_samples=30)
     lighteval_details(tmp_path, "org/model-7b", stamp, "gsm8k|5", 30)
     lighteval_details(tmp_path, "org/model-7b", stamp, "ifeval|0", 31)
-    gsm8k, ifeval = sorted(scores_from_logs([tmp_path]), key=lambda i: i.task)
-    assert gsm8k.partial and gsm8k.samples == 30 and gsm8k.score.benchmark_key == "gsm8k"
-    assert "partial run: 30 samples (--max-samples 30)" in gsm8k.score.notes
-    assert "30 samples in the details" in gsm8k.score.notes
-    assert ifeval.score.benchmark_key is None
-    assert any("hold 31 samples, more than --max-samples 30" in w for w in ifeval.score.warnings)
+    gsm8k, ifeval = sorted(read_logs([tmp_path]), key=lambda i: i.task)
+    assert gsm8k.partial and gsm8k.samples == 30 and gsm8k.result.benchmark_key == "gsm8k"
+    assert "partial run: 30 samples (--max-samples 30)" in gsm8k.result.notes
+    assert "30 samples in the details" in gsm8k.result.notes
+    assert ifeval.result.benchmark_key is None
+    assert any("hold 31 samples, more than --max-samples 30" in w for w in ifeval.result.warnings)
 
 
 @pytest.mark.parametrize(("task", "mapped"), [
@@ -185,6 +186,6 @@ def test_lighteval_details_count_the_samples(tmp_path: Path) -> None:
 ])
 def test_hub_benchmark_tasks_name_their_dataset_and_task(tmp_path: Path, task: str, mapped: tuple) -> None:
     (tmp_path / "a.json").write_text(json.dumps(inspect_header(task=task)))
-    (item,) = scores_from_logs([tmp_path / "a.json"])
-    assert (item.score.benchmark_key, item.score.dataset_id, item.score.task_id) == mapped
-    assert bool(item.score.warnings) == (mapped[1] is None)
+    (item,) = read_logs([tmp_path / "a.json"])
+    assert (item.result.benchmark_key, item.result.dataset_id, item.result.task_id) == mapped
+    assert bool(item.result.warnings) == (mapped[1] is None)

@@ -9,7 +9,7 @@ from evalmgr.errors import ModelNotFoundError, UsageError
 from evalmgr.extract import ExtractionReport, describe_tables, extract
 from evalmgr.identity import model_key
 from evalmgr.render import render_table
-from evalmgr.sources.card import scores_from_card
+from evalmgr.sources.card import observations_from_card
 
 CARDS = Path(__file__).parent / "fixtures" / "cards"
 
@@ -20,9 +20,9 @@ def card(name: str) -> str:
 
 def got(report: ExtractionReport) -> dict[tuple[str, str | None], float]:
     out: dict[tuple[str, str | None], float] = {}
-    for s in report.scores:
-        assert (s.benchmark, s.setting) not in out, f"duplicate {s.benchmark} [{s.setting}]"
-        out[(s.benchmark, s.setting)] = s.value
+    for s in report.observations:
+        assert (s.label, s.setting) not in out, f"duplicate {s.label} [{s.setting}]"
+        out[(s.label, s.setting)] = s.value
     return out
 
 
@@ -94,8 +94,8 @@ def test_models_as_columns_with_ours_marker_and_qualified_cells() -> None:
         ("Full average", None): 59.8,
     }  # the architecture table (same header 'Kestrel 7B') gives nothing; '—' is missing
     assert report.tables_used == [2]
-    assert report.scores[0].location == "table 2, row 'arc_challenge', column 'Kestrel 7B (ours)'"
-    assert report.scores[0].table == 2 and report.scores[0].provenance is None
+    assert report.observations[0].location == "table 2, row 'arc_challenge', column 'Kestrel 7B (ours)'"
+    assert report.observations[0].table == 2 and report.observations[0].provenance is None
 
 
 def test_models_as_rows_with_sibling_prefixes_and_org_prefixed_labels() -> None:
@@ -106,7 +106,7 @@ def test_models_as_rows_with_sibling_prefixes_and_org_prefixed_labels() -> None:
     assert 11.11 not in scores.values()  # other/osprey-3.5-0106 is another org's repo
     assert ("# Params", None) not in scores
     assert ("Average", None) not in scores  # 64.5 in table 2, 59.06 in table 3
-    assert len(report.refused) == 1 and "64.5" in report.refused[0] and "59.06" in report.refused[0]
+    assert len(report.refusals) == 1 and "64.5" in str(report.refusals[0]) and "59.06" in str(report.refusals[0])
 
 
 def test_guided_table_resolves_the_conflict() -> None:
@@ -234,20 +234,20 @@ def test_explicit_table_overrides_the_variant_rule() -> None:
 def test_conflicting_tables_refuse_the_benchmark_and_keep_agreeing_ones() -> None:
     report = extract(card("conflict.md"), "acme/Shearwater-7B-Instruct")
     assert got(report) == {("MMLU-PRO (5-shot)", None): 34.3, ("GSM8K (5-shot)", None): 81.4}
-    assert len(report.refused) == 1
-    assert report.refused[0].startswith("IFEval: different values") and "76.12" in report.refused[0]
-    assert "--table" in report.refused[0]
+    assert len(report.refusals) == 1
+    assert str(report.refusals[0]).startswith("IFEval: different values") and "76.12" in str(report.refusals[0])
+    assert "--table" in str(report.refusals[0])
 
 
 def test_normalized_tables_are_skipped_automatically_and_refused_when_chosen() -> None:
     report = extract(card("normalized.md"), "acme/Shearwater-7B-Instruct")
     assert got(report) == {("IFEval", None): 76.5, ("MMLU-PRO (5-shot)", None): 34.3, ("GSM8K (5-shot)", None): 81.4}
-    assert report.refused == []
+    assert report.refusals == []
     assert any("table 1 skipped" in w and "normalized" in w for w in report.warnings)
     chosen = extract(card("normalized.md"), "acme/Shearwater-7B-Instruct", table=1)
     assert got(chosen) == {}  # shown as refusals, never published as the benchmark's score
-    assert [r.split(":")[0] for r in chosen.refused] == ["IFEval", "MMLU-PRO (5-shot)"]
-    assert "76.12" in chosen.refused[0] and "never published" in chosen.refused[0]
+    assert [r.label for r in chosen.refusals] == ["IFEval", "MMLU-PRO (5-shot)"]
+    assert "76.12" in str(chosen.refusals[0]) and "never published" in str(chosen.refusals[0])
 
 
 def test_negative_card_yields_nothing() -> None:
@@ -341,7 +341,7 @@ def test_usage_errors() -> None:
 def test_malformed_row_is_skipped_not_shifted() -> None:
     text = "| Version | AMI | SPGI |\n|---|---|---|\n| 1.22.0 | 15.90 | 2.62 | 3.42 |\n"
     report = extract(text, "acme/parakeet")
-    assert report.scores == [] and "more cells than the header" in report.warnings[0]
+    assert report.observations == [] and "more cells than the header" in report.warnings[0]
 
 
 def test_ten_thousand_rows_extract_quickly() -> None:
@@ -385,8 +385,8 @@ def test_describe_tables_suggests_flags_for_a_relaxed_match() -> None:
 
 
 def test_card_source_sets_provenance() -> None:
-    report = scores_from_card(card("thinking.md"), "acme/Plover-32B", table=2)
-    assert {s.provenance.url for s in report.scores} == {"https://huggingface.co/acme/Plover-32B"}
-    assert {(s.provenance.kind, s.provenance.name) for s in report.scores} == {("model_card", "Model card")}
-    anonymous = scores_from_card(card("thinking.md"), None, table=2, model_name="Plover-8B (Thinking)")
-    assert [(s.value, s.provenance.url) for s in anonymous.scores] == [(57.5, None)]
+    report = observations_from_card(card("thinking.md"), "acme/Plover-32B", table=2)
+    assert {s.provenance.url for s in report.observations} == {"https://huggingface.co/acme/Plover-32B"}
+    assert {(s.provenance.kind, s.provenance.name) for s in report.observations} == {("model_card", "Model card")}
+    anonymous = observations_from_card(card("thinking.md"), None, table=2, model_name="Plover-8B (Thinking)")
+    assert [(s.value, s.provenance.url) for s in anonymous.observations] == [(57.5, None)]

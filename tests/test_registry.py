@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from evalmgr.errors import InputError
 from evalmgr.registry import BUNDLED, Registry, parse_eval_yaml
-from evalmgr.scores import Score
+from evalmgr.observation import Observation, TaskRef
+from evalmgr.result import Result, Unmatched
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -100,22 +101,34 @@ def test_setup_qualifiers_become_notes(reg: Registry, label: str, setting: str |
     assert reg.match(label, setting).notes == notes
 
 
-def test_annotate_fills_ids_merges_notes_and_warns(reg: Registry) -> None:
-    scores = [
-        Score("GPQA", 41.0, table=2),
-        Score("GPQA", 40.0, table=3),
-        Score("HLE", 20.9, setting="with tools", notes="text-only"),
-        Score("SWE-bench Verified", 60.0),
-        Score("Unknown Bench", 1.0),
-        Score("aime_25", 80.0, benchmark_key="aime_2025"),  # already mapped by its source: untouched
-    ]
-    reg.annotate(scores, contexts={2: "Evaluation on GPQA Diamond"})
-    assert (scores[0].dataset_id, scores[0].task_id) == ("Idavidrein/gpqa", "diamond")
-    assert scores[1].dataset_id is None and any("ambiguous" in w for w in scores[1].warnings)
-    assert scores[2].notes == "text-only; with tools" and scores[2].benchmark_key == "hle"
-    assert scores[3].task_id is None and any("task id" in w for w in scores[3].warnings)
-    assert scores[4].dataset_id is None and scores[4].warnings == []
-    assert scores[5].dataset_id is None
+def test_resolve_fills_ids_merges_notes_and_warns(reg: Registry) -> None:
+    found = [reg.resolve(o) for o in [
+        Observation("GPQA", 41.0, table=2, heading="Evaluation on GPQA Diamond"),
+        Observation("GPQA", 40.0, table=3),
+        Observation("HLE", 20.9, setting="with tools", notes="text-only"),
+        Observation("SWE-bench Verified", 60.0),
+        Observation("Unknown Bench", 1.0),
+        Observation("aime_25", 80.0, task=TaskRef(key="aime_2025")),  # named by its source's own task table
+        Observation("ArenaX", 1.0, task=TaskRef()),  # a source's task that maps to nothing
+    ]]
+    diamond, bare, hle, swe, unknown, aime, unmapped = found
+    assert isinstance(diamond, Result) and (diamond.dataset_id, diamond.task_id) == ("Idavidrein/gpqa", "diamond")
+    assert isinstance(bare, Unmatched) and bare.shown and "ambiguous" in bare.reason
+    assert bare.as_result().dataset_id is None and bare.reason in bare.as_result().warnings
+    assert isinstance(hle, Result) and (hle.run_notes, hle.variant) == ("text-only", "with tools")
+    assert hle.notes == "text-only; with tools" and hle.benchmark_key == "hle"
+    assert isinstance(swe, Result) and swe.task_id is None and any("task id" in w for w in swe.warnings)
+    assert isinstance(unknown, Unmatched) and not unknown.shown and unknown.as_result().warnings == ()
+    assert isinstance(aime, Result) and (aime.benchmark_key, aime.label) == ("aime_2025", "aime_25")
+    assert isinstance(unmapped, Unmatched) and not unmapped.shown
+
+
+def test_resolve_converts_fractions_of_percentage_benchmarks_only(reg: Registry) -> None:
+    mmlu = reg.resolve(Observation("MMLU", 0.712, scale="fraction"))
+    assert isinstance(mmlu, Result) and mmlu.value == 71.2 and any("0-1 fractions" in w for w in mmlu.warnings)
+    assert mmlu.observation is not None and mmlu.observation.value == 0.712  # what the source printed stays
+    unknown = reg.resolve(Observation("Unknown Bench", 0.5, scale="fraction"))
+    assert isinstance(unknown, Unmatched) and unknown.as_result().value == 0.5
 
 
 def test_user_mapping_adds_overrides_and_removes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +21,8 @@ from evalmgr.results import (
     plan_eval_results,
     validate_eval_results,
 )
-from evalmgr.scores import Provenance, Score
+from evalmgr.observation import Provenance
+from evalmgr.result import Result
 from huggingface_hub import EvalResultEntry
 
 FIXTURES = Path(__file__).parent / "fixtures" / "results"
@@ -31,7 +34,7 @@ def fixture(name: str) -> str:
     return (FIXTURES / name).read_text(encoding="utf-8")
 
 
-def test_entry_round_trip_with_quoted_date(reg: Registry, scored: Callable[..., Score]) -> None:
+def test_entry_round_trip_with_quoted_date(reg: Registry, scored: Callable[..., Result]) -> None:
     score = scored(reg, "GPQA Diamond", 41.2, date="2025-01-15")
     entry = entry_from_score(score)
     text = dump_eval_results([entry])
@@ -41,7 +44,7 @@ def test_entry_round_trip_with_quoted_date(reg: Registry, scored: Callable[..., 
     assert text == fixture("existing_gpqa.yaml").split("\n", 1)[1]  # layout of a hand-written file
 
 
-def test_entry_refuses_unregistered_and_taskless(reg: Registry, scored: Callable[..., Score]) -> None:
+def test_entry_refuses_unregistered_and_taskless(reg: Registry, scored: Callable[..., Result]) -> None:
     with pytest.raises(EvalManagerError, match="no registered Hub benchmark"):
         entry_from_score(scored(reg, "Made-up Bench", 1.0))
     with pytest.raises(EvalManagerError, match="no known task id"):
@@ -52,9 +55,8 @@ def test_entry_refuses_unregistered_and_taskless(reg: Registry, scored: Callable
         entry_from_score(scored(reg, "HLE", float("nan")))
 
 
-def test_source_without_url_is_left_out(reg: Registry, scored: Callable[..., Score]) -> None:
-    score = scored(reg, "HLE", 20.0)
-    score.provenance = Provenance("model_card", None, "Model card")
+def test_source_without_url_is_left_out(reg: Registry, scored: Callable[..., Result]) -> None:
+    score = replace(scored(reg, "HLE", 20.0), provenance=Provenance("model_card", None, "Model card"))
     assert entry_from_score(score).source_name is None
 
 
@@ -63,15 +65,14 @@ def test_source_without_url_is_left_out(reg: Registry, scored: Callable[..., Sco
     ["../../etc/passwd", "a/b\\c", "x\x00y", ".hidden", "ｗｉｔｈ ｔｏｏｌｓ", "tools\u202egnp.exe", "思考モード",
      "n" * 500, "with tools"],
 )
-def test_file_names_are_safe(reg: Registry, notes: str, scored: Callable[..., Score]) -> None:
-    score = scored(reg, "HLE", 20.0)
-    score.notes = notes
+def test_file_names_are_safe(reg: Registry, notes: str, scored: Callable[..., Result]) -> None:
+    score = replace(scored(reg, "HLE", 20.0), variant=notes)  # the variant names the file
     path = eval_results_path(score, reg)
     assert re.fullmatch(r"\.eval_results/hle(_[a-z0-9_]+)?\.yaml", path), path
     assert len(path) < 90
 
 
-def test_file_names_per_benchmark_and_variant(reg: Registry, scored: Callable[..., Score]) -> None:
+def test_file_names_per_benchmark_and_variant(reg: Registry, scored: Callable[..., Result]) -> None:
     assert eval_results_path(scored(reg, "GPQA Diamond", 1.0), reg) == ".eval_results/gpqa.yaml"
     assert eval_results_path(scored(reg, "HLE (w/ tools)", 1.0), reg) == ".eval_results/hle_with_tools.yaml"
     other = EvalResultEntry(dataset_id="someone/Cool-Bench_v2", task_id="t", value=1.0)
@@ -121,7 +122,7 @@ def test_unquoted_date_is_read_with_a_warning(reg: Registry) -> None:
     assert [p.severity for p in problems] == ["warning"] and "not quoted" in problems[0].message
 
 
-def test_plan_adds_then_is_idempotent(reg: Registry, scored: Callable[..., Score]) -> None:
+def test_plan_adds_then_is_idempotent(reg: Registry, scored: Callable[..., Result]) -> None:
     scores = [scored(reg, "GPQA Diamond", 41.2), scored(reg, "HLE (w/ tools)", 20.9), scored(reg, "MMLU-Pro", 55.0)]
     plan = plan_eval_results({}, scores, registry=reg)
     assert sorted(plan.files) == [".eval_results/gpqa.yaml", ".eval_results/hle_with_tools.yaml",
@@ -131,7 +132,7 @@ def test_plan_adds_then_is_idempotent(reg: Registry, scored: Callable[..., Score
     assert again.files == {} and again.added == [] and again.already_present == scores
 
 
-def test_plan_appends_keeping_existing_text(reg: Registry, scored: Callable[..., Score]) -> None:
+def test_plan_appends_keeping_existing_text(reg: Registry, scored: Callable[..., Result]) -> None:
     existing = {".eval_results/gpqa.yaml": fixture("existing_gpqa.yaml")}
     new = scored(reg, "GPQA", 30.5, setting="main")
     plan = plan_eval_results(existing, [scored(reg, "GPQA Diamond", 41.20), new], registry=reg)
@@ -141,10 +142,9 @@ def test_plan_appends_keeping_existing_text(reg: Registry, scored: Callable[...,
     assert plan.added == [new] and len(plan.already_present) == 1
 
 
-def test_plan_reports_conflicts_without_writing(reg: Registry, scored: Callable[..., Score]) -> None:
+def test_plan_reports_conflicts_without_writing(reg: Registry, scored: Callable[..., Result]) -> None:
     existing = {".eval_results/gpqa.yaml": fixture("existing_gpqa.yaml")}
-    new = scored(reg, "GPQA Diamond", 45.0)
-    new.provenance = Provenance("paper", "https://arxiv.org/abs/1234.5678")
+    new = replace(scored(reg, "GPQA Diamond", 45.0), provenance=Provenance("paper", "https://arxiv.org/abs/1234.5678"))
     plan = plan_eval_results(existing, [new], registry=reg)
     assert plan.files == {} and plan.added == []
     (c,) = plan.conflicts
@@ -156,31 +156,31 @@ def test_plan_reports_conflicts_without_writing(reg: Registry, scored: Callable[
     assert entry.value == 45.0
 
 
-def test_same_identity_twice_in_one_change(reg: Registry, scored: Callable[..., Score]) -> None:
+def test_same_identity_twice_in_one_change(reg: Registry, scored: Callable[..., Result]) -> None:
     plan = plan_eval_results({}, [scored(reg, "HLE", 20.0), scored(reg, "Humanity's Last Exam", 20.0),
                                   scored(reg, "HLE", 21.0)], registry=reg)
     assert len(plan.added) == 1 and len(plan.already_present) == 1
     assert plan.conflicts[0].where == "this change"
 
 
-def test_malformed_existing_files_are_reported_never_rewritten(reg: Registry, scored: Callable[..., Score]) -> None:
+def test_malformed_existing_files_are_reported_never_rewritten(reg: Registry, scored: Callable[..., Result]) -> None:
     existing = {".eval_results/hle.yaml": fixture("malformed.yaml"),
                 ".eval_results/other.yaml": fixture("wrong_shapes.yaml")}
     plan = plan_eval_results(existing, [scored(reg, "HLE", 20.0), scored(reg, "GSM8K", 80.0)], registry=reg)
     assert ".eval_results/hle.yaml" not in plan.files
-    assert [s.benchmark for s in plan.blocked] == ["HLE"]
+    assert [s.label for s in plan.blocked] == ["HLE"]
     assert list(plan.files) == [".eval_results/gsm8k.yaml"]
     located = {p.location.split(":")[0] for p in plan.problems if p.severity == "error"}
     assert located == {".eval_results/hle.yaml", ".eval_results/other.yaml"}
 
 
-def test_one_file_for_everything(reg: Registry, scored: Callable[..., Score]) -> None:
+def test_one_file_for_everything(reg: Registry, scored: Callable[..., Result]) -> None:
     plan = plan_eval_results({}, [scored(reg, "HLE", 20.0), scored(reg, "GSM8K", 80.0)], filename="card.yaml")
     assert list(plan.files) == [".eval_results/card.yaml"]
     assert len(load_eval_results(plan.files[".eval_results/card.yaml"], "card.yaml")) == 2
 
 
-def test_check_scale(reg: Registry, scored: Callable[..., Score]) -> None:
+def test_check_scale(reg: Registry, scored: Callable[..., Result]) -> None:
     flags = check_scale([scored(reg, "MMLU-Pro", 72.3), scored(reg, "GPQA Diamond", 0.412),
                          scored(reg, "MT-Bench", 8.1), scored(reg, "HLE", 130.0)], reg)
     assert any("GPQA Diamond = 0.412 looks like a 0-1 fraction" in f and "41.2" in f for f in flags)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from cli_support import run_cli
-from evalmgr.sources.eval_logs import scores_from_logs
+from logs_support import read_logs
 from runners.uv_runner import cpu_copy, run_script
 
 # Each test starts a framework in its own uv environment (torch, transformers, inspect-ai or lighteval imported
@@ -96,21 +96,21 @@ def test_inspect_hf_full_run_scores_and_pushes_logs(work, scripts, models, hub) 
     assert uploaded[f"logs/{log.name}"] == log.read_bytes()
     assert "hf_alice" not in result.stdout + result.stderr
 
-    (item,) = scores_from_logs([logs], logs_url="https://huggingface.co/datasets/alice/eval-logs")
+    (item,) = read_logs([logs], logs_url="https://huggingface.co/datasets/alice/eval-logs")
     assert (item.framework, item.task, item.metric, item.partial) == ("inspect-ai", "tiny_mc", "accuracy", False)
     assert (item.samples, item.total_samples) == (5, 5)
-    assert item.score.value == 60.0 and item.score.date in run_dates()
-    assert item.score.notes.startswith("inspect-ai 0.3.285 (own evaluation run)")
-    assert "do_sample=False" in item.score.notes and "partial" not in item.score.notes
-    assert item.score.provenance.url == "https://huggingface.co/datasets/alice/eval-logs"
-    assert item.score.benchmark_key is None  # a local task file is never a registered benchmark
+    assert item.result.value == 60.0 and item.result.date in run_dates()
+    assert item.result.notes.startswith("inspect-ai 0.3.285 (own evaluation run)")
+    assert "do_sample=False" in item.result.notes and "partial" not in item.result.notes
+    assert item.result.provenance.url == "https://huggingface.co/datasets/alice/eval-logs"
+    assert item.result.benchmark_key is None  # a local task file is never a registered benchmark
 
     # The same log through the CLI: shown with its value and date, never written under a guessed dataset; the
     # preview exits 1 like the write would, with nothing to publish.
     cli = run_cli("import-logs", str(logs), "--repo-id", "alice/tiny-mc", "--format", "json")
     assert cli.code == 1, cli.err
     (row,) = cli.json()["results"]
-    assert (row["value"], row["dataset_id"], row["date"]) == (60.0, None, item.score.date)
+    assert (row["value"], row["dataset_id"], row["date"]) == (60.0, None, item.result.date)
     assert cli.json()["publish"]["files"] == []
     assert [r["kind"] for r in cli.json()["publish"]["refusals"]] == ["nothing_to_publish"]
 
@@ -145,9 +145,9 @@ def test_inspect_runs_a_hub_benchmark_task(work, scripts, models, hub) -> None:
     assert run["status"] == "success" and run["samples"] == 5
     assert run["metrics"]["choice/accuracy"] == pytest.approx(0.6)
 
-    (item,) = scores_from_logs([logs])
-    assert (item.score.value, item.score.dataset_id, item.score.task_id) == (60.0, "alice/tiny-bench", "mc")
-    assert item.score.warnings == [] and not item.partial
+    (item,) = read_logs([logs])
+    assert (item.result.value, item.result.dataset_id, item.result.task_id) == (60.0, "alice/tiny-bench", "mc")
+    assert item.result.warnings == () and not item.partial
 
 
 def test_inspect_hf_limited_json_run_with_task_args(work, scripts, models) -> None:
@@ -162,10 +162,10 @@ def test_inspect_hf_limited_json_run_with_task_args(work, scripts, models) -> No
     assert run["metrics"]["match/accuracy"] == pytest.approx(2 / 3)
     assert Path(run["log"]).suffix == ".json" and Path(run["log"]).parent == logs
 
-    (item,) = scores_from_logs([logs])  # the folder: inspect's JSON logs are found in it
-    assert item.partial is True and item.score.value == 66.67
-    assert "partial run: 3 of 4 samples (--limit)" in item.score.notes
-    assert "task args: fewshot=2" in item.score.notes and item.score.setting == "2-shot"
+    (item,) = read_logs([logs])  # the folder: inspect's JSON logs are found in it
+    assert item.partial is True and item.result.value == 66.67
+    assert "partial run: 3 of 4 samples (--limit)" in item.result.notes
+    assert "task args: fewshot=2" in item.result.notes and item.observation.setting == "2-shot"
 
 
 def test_inspect_unknown_task_fails_fast_with_close_names(work, scripts) -> None:
@@ -223,14 +223,14 @@ def test_lighteval_accelerate_run_with_max_samples(work, scripts, models) -> Non
     assert not any(p.name != "tiny_model.json" and p.suffix not in (".json", ".safetensors", ".jinja")
                    for p in models["tiny-mc"].rglob("*")), "lighteval wrote its cache into the model folder"
 
-    items = {i.task: i for i in scores_from_logs([out_dir])}
+    items = {i.task: i for i in read_logs([out_dir])}
     assert set(items) == {"tiny_mc", "tiny_math"}
     mc = items["tiny_mc"]
     assert (mc.framework, mc.metric, mc.partial, mc.samples) == ("lighteval", "em", True, 4)
-    assert mc.score.value == expected * 100 and mc.score.setting == "0-shot" and mc.score.date in run_dates()
-    assert "partial run: 4 samples (--max-samples 4)" in mc.score.notes  # counted in the --save-details parquet
-    assert "4 samples in the details" in mc.score.notes
-    assert "override_chat_template=True" in mc.score.notes
+    assert mc.result.value == expected * 100 and mc.observation.setting == "0-shot" and mc.result.date in run_dates()
+    assert "partial run: 4 samples (--max-samples 4)" in mc.result.notes  # counted in the --save-details parquet
+    assert "4 samples in the details" in mc.result.notes
+    assert "override_chat_template=True" in mc.result.notes
 
 
 def test_lighteval_unknown_task_fails_fast(work, scripts) -> None:
@@ -303,11 +303,11 @@ def test_lm_eval_results_and_samples_read_back(work, scripts, models) -> None:
     (results,) = out.rglob("results_*.json")
     assert list(results.parent.glob("samples_tiny_math_*.jsonl"))
 
-    (item,) = scores_from_logs([out], logs_url="https://huggingface.co/datasets/alice/eval-logs")
+    (item,) = read_logs([out], logs_url="https://huggingface.co/datasets/alice/eval-logs")
     assert (item.framework, item.task, item.metric) == ("lm-evaluation-harness", "tiny_math", "exact_match,strict-match")
     assert (item.partial, item.samples, item.total_samples) == (False, 4, 4)
-    assert (item.score.value, item.score.setting) == (50.0, "2-shot") and item.score.date in run_dates()
+    assert (item.result.value, item.observation.setting) == (50.0, "2-shot") and item.result.date in run_dates()
     assert item.model == str(models["tiny-math"])
-    assert item.score.notes.startswith("lm-evaluation-harness 0.4.13 (own evaluation run); model args: dtype=float32")
-    assert "filter strict-match" in item.score.notes
-    assert item.score.benchmark_key is None  # a local dataset is never a registered benchmark
+    assert item.result.notes.startswith("lm-evaluation-harness 0.4.13 (own evaluation run); model args: dtype=float32")
+    assert "filter strict-match" in item.result.notes
+    assert item.result.benchmark_key is None  # a local dataset is never a registered benchmark

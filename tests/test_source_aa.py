@@ -15,7 +15,7 @@ from evalmgr.sources.aa import (
     fetch_models,
     find_model,
     fraction_to_percent,
-    scores_from_aa,
+    aa_results,
 )
 
 KEY = "aa-test-key-5f3e9c"
@@ -49,7 +49,7 @@ def models():
 
 
 def by_key(report):
-    return {s.benchmark: s for s in report.scores}
+    return {s.label: s for s in report[1]}
 
 
 # --------------------------------------------------------------------------- fetching
@@ -192,7 +192,7 @@ def test_fraction_to_percent_has_no_float_noise(fraction, percent):
 
 
 def test_keys_map_exactly_to_registry_benchmarks(models, registry):
-    report = scores_from_aa(find_model(models, "tidepool", "orca-lite-7b-instruct"), registry)
+    report = aa_results(find_model(models, "tidepool", "orca-lite-7b-instruct"), registry)
     got = by_key(report)
     expected = {
         "mmlu_pro": ("TIGER-Lab/MMLU-Pro", "mmlu_pro", 74.8),
@@ -211,9 +211,9 @@ def test_keys_map_exactly_to_registry_benchmarks(models, registry):
 
 
 def test_every_score_says_aa_harness_and_source(models, registry):
-    report = scores_from_aa(find_model(models, "tidepool", "orca-lite-7b-instruct"), registry)
-    assert report.scores
-    for s in report.scores:
+    report = aa_results(find_model(models, "tidepool", "orca-lite-7b-instruct"), registry)
+    assert report[1]
+    for s in report[1]:
         assert HARNESS_NOTE in s.notes
         assert s.provenance.kind == "aa"
         assert s.provenance.url == "https://artificialanalysis.ai"
@@ -223,43 +223,43 @@ def test_every_score_says_aa_harness_and_source(models, registry):
 
 
 def test_indexes_are_informational_only(models, registry):
-    report = scores_from_aa(find_model(models, "tidepool", "orca-lite-7b-instruct"), registry)
-    assert report.informational == {
+    report = aa_results(find_model(models, "tidepool", "orca-lite-7b-instruct"), registry)
+    assert report[0].informational == {
         "artificial_analysis_intelligence_index": 31.4,
         "artificial_analysis_coding_index": 22.9,
         "artificial_analysis_math_index": 40.0,
     }
-    assert not any("index" in s.benchmark for s in report.scores)
+    assert not any("index" in s.label for s in report[1])
 
 
 def test_nulls_and_unknown_keys_are_reported_not_imported(models, registry):
-    report = scores_from_aa(find_model(models, "tidepool", "orca-lite-7b-instruct"), registry)
+    report = aa_results(find_model(models, "tidepool", "orca-lite-7b-instruct"), registry)
     got = by_key(report)
     assert "lcr" not in got and "terminalbench_hard" not in got
-    assert report.unknown == {"gdpval_elo": 812.0}
-    text = "\n".join(report.warnings)
+    assert report[0].unknown == {"gdpval_elo": 812.0}
+    text = "\n".join(report[0].warnings)
     assert "lcr" in text and "terminalbench_hard" in text and "gdpval_elo" in text
 
 
 def test_unregistered_keys_are_shown_without_dataset(models, registry):
-    report = scores_from_aa(find_model(models, "tidepool", "orca-lite-7b-instruct"), registry)
+    report = aa_results(find_model(models, "tidepool", "orca-lite-7b-instruct"), registry)
     tau2 = by_key(report)["tau2"]
     assert tau2.value == 29.0 and tau2.dataset_id is None and tau2.task_id is None
 
 
 def test_mmlu_never_maps_to_mmlu_pro(models, registry):
-    report = scores_from_aa(find_model(models, "finch", "sparrow-13b"), registry)
+    report = aa_results(find_model(models, "finch", "sparrow-13b"), registry)
     got = by_key(report)
     assert got["mmlu_pro"].value == 41.2
     assert "mmlu" not in got
-    assert report.unknown == {"mmlu": 0.6}
-    assert [s.dataset_id for s in report.scores if s.value == 60.0] == []
+    assert report[0].unknown == {"mmlu": 0.6}
+    assert [s.dataset_id for s in report[1] if s.value == 60.0] == []
 
 
 def test_values_outside_fraction_scale_or_not_numbers_are_refused(models, registry):
-    report = scores_from_aa(find_model(models, "marsh", "heron-broken"), registry)
-    assert report.scores == []
-    text = "\n".join(report.warnings)
+    report = aa_results(find_model(models, "marsh", "heron-broken"), registry)
+    assert report[1] == []
+    text = "\n".join(report[0].warnings)
     assert "mmlu_pro" in text and "not a 0-1 fraction" in text
     assert "gpqa" in text and "scicode" in text
 
@@ -268,11 +268,11 @@ def test_older_api_version_keys(registry):
     from evalmgr.sources.aa import parse_models
 
     old = parse_models(json.loads((FIXTURES / "models_v1.json").read_text()))
-    report = scores_from_aa(find_model(old, "tidepool", "orca-lite-7b-instruct"), registry)
+    report = aa_results(find_model(old, "tidepool", "orca-lite-7b-instruct"), registry)
     got = by_key(report)
     assert set(got) == {"mmlu_pro", "gpqa", "hle", "livecodebench", "scicode", "math_500", "aime"}
     assert got["aime"].value == 29.7 and got["aime"].benchmark_key == "aime_2024"
-    assert report.unknown == {}
+    assert report[0].unknown == {}
 
 
 def test_mapping_labels_are_all_known_to_the_registry_or_deliberately_not(registry):

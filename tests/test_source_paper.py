@@ -16,7 +16,7 @@ from evalmgr.sources.paper import (
     normalize_arxiv_id,
     pdf_pages,
     pdf_tables,
-    scores_from_paper,
+    candidates_from_paper,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures" / "papers"
@@ -123,11 +123,11 @@ def pdf_paper() -> PaperText:
 
 
 def summary(report) -> dict[tuple[str, float], tuple[bool, int | None, int]]:
-    return {(c.score.benchmark, c.score.value): (c.confirmed, c.page, c.table) for c in report.candidates}
+    return {(c.result.label, c.result.value): (c.confirmed, c.page, c.table) for c in report.candidates}
 
 
 def confirmed(report) -> dict[str, float]:
-    return {c.score.benchmark: c.score.value for c in report.candidates if c.confirmed}
+    return {c.result.label: c.result.value for c in report.candidates if c.confirmed}
 
 
 # --------------------------------------------------------------------------- finding papers
@@ -248,46 +248,46 @@ def test_prose_with_numbers_is_not_a_table():
 
 
 def test_markdown_paper_candidates(md_paper, registry):
-    report = scores_from_paper(md_paper, REPO, registry=registry)
+    report = candidates_from_paper(md_paper, REPO, registry=registry)
     assert confirmed(report) == {"GPQA Diamond": 31.3, "GSM8K": 71.8, "HumanEval": 48.2, "IFEval": 74.0}
     got = summary(report)
     # MMLU-Pro: tables 2 and 3 disagree -> shown, never confirmed
     assert got[("MMLU-Pro", 61.2)] == (False, None, 2) and got[("MMLU-Pro", 60.9)] == (False, None, 3)
-    mmlu_pro = next(c for c in report.candidates if c.score.value == 61.2)
+    mmlu_pro = next(c for c in report.candidates if c.result.value == 61.2)
     assert "different values" in mmlu_pro.reason
     # a label the registry does not know is a candidate only
     assert got[("Orca Helpfulness Score", 8.1)][0] is False
     # nothing from the base table (other model), the hyperparameter table or the -v2 column
     assert {c.table for c in report.candidates} == {2, 3}
-    assert 63.0 not in {c.score.value for c in report.candidates}
+    assert 63.0 not in {c.result.value for c in report.candidates}
 
 
 def test_candidates_carry_paper_provenance_and_location(md_paper, registry):
-    report = scores_from_paper(md_paper, REPO, registry=registry)
-    gpqa = next(c for c in report.candidates if c.score.benchmark == "GPQA Diamond")
-    assert (gpqa.score.dataset_id, gpqa.score.task_id) == ("Idavidrein/gpqa", "diamond")
-    assert gpqa.score.provenance.kind == "paper"
-    assert gpqa.score.provenance.url == f"https://arxiv.org/abs/{PAPER_ID}"
-    assert gpqa.score.provenance.name == "Orca-Lite"
-    assert "table 2" in gpqa.score.location and "Orca-Lite-7B-Instruct" in gpqa.score.location
+    report = candidates_from_paper(md_paper, REPO, registry=registry)
+    gpqa = next(c for c in report.candidates if c.result.label == "GPQA Diamond")
+    assert (gpqa.result.dataset_id, gpqa.result.task_id) == ("Idavidrein/gpqa", "diamond")
+    assert gpqa.result.provenance.kind == "paper"
+    assert gpqa.result.provenance.url == f"https://arxiv.org/abs/{PAPER_ID}"
+    assert gpqa.result.provenance.name == "Orca-Lite"
+    assert "table 2" in gpqa.result.location and "Orca-Lite-7B-Instruct" in gpqa.result.location
 
 
 def test_prefix_traps_select_only_their_own_column(md_paper, registry):
-    v2 = scores_from_paper(md_paper, "tidepool/Orca-Lite-7B-Instruct-v2", registry=registry)
+    v2 = candidates_from_paper(md_paper, "tidepool/Orca-Lite-7B-Instruct-v2", registry=registry)
     assert confirmed(v2) == {"MMLU-Pro": 63.0, "GPQA Diamond": 32.0, "GSM8K": 72.5, "HumanEval": 50.1}
-    big = scores_from_paper(md_paper, "tidepool/Orca-Lite-13B-Instruct", registry=registry)
+    big = candidates_from_paper(md_paper, "tidepool/Orca-Lite-13B-Instruct", registry=registry)
     assert confirmed(big) == {"MMLU-Pro": 66.4, "GPQA Diamond": 35.5, "GSM8K": 80.3, "HumanEval": 55.0,
                               "IFEval": 78.5}
 
 
 def test_base_repo_takes_the_base_table(md_paper, registry):
-    report = scores_from_paper(md_paper, "tidepool/Orca-Lite-7B", registry=registry)
+    report = candidates_from_paper(md_paper, "tidepool/Orca-Lite-7B", registry=registry)
     assert confirmed(report) == {"MMLU": 58.0, "GSM8K": 40.2, "HellaSwag": 79.5}
 
 
 def test_base_table_is_never_confirmed_for_a_chat_repo(md_paper, registry):
-    report = scores_from_paper(md_paper, "tidepool/Orca-Lite-7B-Chat", model_name="Orca-Lite-7B", registry=registry)
-    assert {(c.score.benchmark, c.score.value) for c in report.candidates} == {
+    report = candidates_from_paper(md_paper, "tidepool/Orca-Lite-7B-Chat", model_name="Orca-Lite-7B", registry=registry)
+    assert {(c.result.label, c.result.value) for c in report.candidates} == {
         ("MMLU", 58.0), ("GSM8K", 40.2), ("HellaSwag", 79.5)}
     assert confirmed(report) == {}
     assert all("base" in c.reason for c in report.candidates)
@@ -300,14 +300,14 @@ def test_relaxed_model_match_is_a_candidate_only(registry):
 |---|---|---|---|
 | GPQA Diamond | 31.3 | 22.0 | 28.1 |
 """
-    report = scores_from_paper(PaperText(PAPER_ID, None, text, "markdown"), REPO, registry=registry)
-    assert [(c.score.value, c.confirmed) for c in report.candidates] == [(31.3, False)]
+    report = candidates_from_paper(PaperText(PAPER_ID, None, text, "markdown"), REPO, registry=registry)
+    assert [(c.result.value, c.confirmed) for c in report.candidates] == [(31.3, False)]
     assert "relaxed" in report.candidates[0].reason
     assert any("not an exact name match" in w for w in report.warnings)
 
 
 def test_model_absent_from_the_paper_gives_nothing(md_paper, registry):
-    report = scores_from_paper(md_paper, "someone/Unrelated-3B", registry=registry)
+    report = candidates_from_paper(md_paper, "someone/Unrelated-3B", registry=registry)
     assert report.candidates == []
 
 
@@ -318,31 +318,31 @@ def test_model_absent_from_the_paper_gives_nothing(md_paper, registry):
     ("orca helpfulness score", [("Orca Helpfulness Score", 8.1, False)]),
 ])
 def test_benchmark_filter(md_paper, registry, label, expected):
-    report = scores_from_paper(md_paper, REPO, benchmark=label, registry=registry)
-    assert [(c.score.benchmark, c.score.value, c.confirmed) for c in report.candidates] == expected
+    report = candidates_from_paper(md_paper, REPO, benchmark=label, registry=registry)
+    assert [(c.result.label, c.result.value, c.confirmed) for c in report.candidates] == expected
 
 
 def test_benchmark_filter_never_widens_mmlu_to_mmlu_pro(md_paper, registry):
-    report = scores_from_paper(md_paper, REPO, benchmark="MMLU", registry=registry)
+    report = candidates_from_paper(md_paper, REPO, benchmark="MMLU", registry=registry)
     assert report.candidates == []
     assert any("'MMLU' was not found" in w for w in report.warnings)
 
 
 def test_pdf_paper_candidates(pdf_paper, registry):
-    report = scores_from_paper(pdf_paper, REPO, registry=registry)
-    assert {(c.score.benchmark, c.score.value, c.page, c.confirmed) for c in report.candidates} == {
+    report = candidates_from_paper(pdf_paper, REPO, registry=registry)
+    assert {(c.result.label, c.result.value, c.page, c.confirmed) for c in report.candidates} == {
         ("MMLU-Pro", 61.2, 2, True), ("GPQA Diamond", 31.3, 2, True), ("GSM8K", 71.8, 2, True),
         ("MMLU-Pro", 61.2, 3, False),  # same value again: confirmed once
         ("IFEval", 74.0, 3, True),
     }
     first = report.candidates[0]
-    assert "Page 2: Table 2" in first.score.location
-    assert "HumanEval" not in {c.score.benchmark for c in report.candidates}
+    assert "Page 2: Table 2" in first.result.location
+    assert "HumanEval" not in {c.result.label for c in report.candidates}
 
 
 def test_pdf_without_tables_warns(registry):
     pages = pdf_pages(make_pdf([PDF_PAGES[0]]))
-    report = scores_from_paper(PaperText(PAPER_ID, None, pages[0], "pdf", pages), REPO, registry=registry)
+    report = candidates_from_paper(PaperText(PAPER_ID, None, pages[0], "pdf", pages), REPO, registry=registry)
     assert report.candidates == []
     assert "no result table" in report.warnings[0]
 
@@ -353,7 +353,7 @@ def test_hub_markdown_end_to_end(hub, arxiv, registry):
     hub.add_paper(PAPER_ID, "Orca-Lite", "We present Orca-Lite.", markdown=(FIXTURES / "orca_lite.md").read_text())
     readme = f"---\ntags:\n- arxiv:{PAPER_ID}\n---\n# Orca-Lite-7B-Instruct\n"
     (pid,) = find_paper_ids(readme)
-    report = scores_from_paper(fetch_paper_text(pid, api=HfApi(endpoint=hub.endpoint)), REPO, registry=registry)
+    report = candidates_from_paper(fetch_paper_text(pid, api=HfApi(endpoint=hub.endpoint)), REPO, registry=registry)
     assert confirmed(report)["GPQA Diamond"] == 31.3
 
 
@@ -367,6 +367,6 @@ def test_hub_markdown_end_to_end(hub, arxiv, registry):
 ])
 def test_section_variant_against_an_instruct_repo(registry, heading, is_confirmed):
     text = f"## {heading}\n\n| Benchmark | Orca-Lite-7B | Other-7B |\n|---|---|---|\n| GSM8K | 71.8 | 20.0 |\n"
-    report = scores_from_paper(PaperText(PAPER_ID, None, text, "markdown"), REPO, model_name="Orca-Lite-7B",
+    report = candidates_from_paper(PaperText(PAPER_ID, None, text, "markdown"), REPO, model_name="Orca-Lite-7B",
                                registry=registry)
-    assert [(c.score.value, c.confirmed) for c in report.candidates] == [(71.8, is_confirmed)]
+    assert [(c.result.value, c.confirmed) for c in report.candidates] == [(71.8, is_confirmed)]

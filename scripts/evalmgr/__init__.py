@@ -2,8 +2,10 @@
 
 The pipeline, one module per job:
 
-- ``sources``  (card tables, Artificial Analysis, papers, evaluation logs) yield :class:`Score` objects;
-- ``registry`` maps a printed benchmark label to a Hub benchmark dataset id and task id;
+- ``sources``  (card tables, Artificial Analysis, papers, evaluation logs) each return a ``SourceReport`` of
+  immutable ``observation.Observation`` objects (what the source printed, where), refusals and warnings;
+- ``registry`` resolves an observation to a ``result.Result`` (Hub benchmark dataset id, task id, variant)
+  or a typed ``Unmatched``;
 - ``results``  builds, merges and validates entries in the ``.eval_results/`` and ``model-index`` formats;
 - ``hub``      reads repositories and publishes one change (push or pull request) with guards.
 

@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .crosscheck import SOURCES, SourceReport, from_aa, from_card, from_papers, label
+from .crosscheck import SOURCES, SourceValues, from_aa, from_card, from_papers, label
 from .errors import EvalManagerError, InputError, UsageError
 from .hub import Hub, RateGate
 
@@ -119,7 +119,7 @@ def _rows(hub: Hub, repo_id: str, reg: Registry, sources: list[str], aa: tuple[A
                     row(e.dataset_id, e.task_id).prs.setdefault(pr.num, []).append(e.value)
             except EvalManagerError:
                 continue  # a PR's broken file proposes nothing we can count
-    reports: list[SourceReport] = []
+    reports: list[SourceValues] = []
     if "model_card" in sources:
         reports.append(from_card(state.readme, repo_id, state.sha, reg))
     if "paper" in sources:
@@ -130,7 +130,7 @@ def _rows(hub: Hub, repo_id: str, reg: Registry, sources: list[str], aa: tuple[A
     for r in reports:
         if r.note:
             notes[r.source] = r.note
-        for s in r.scores:
+        for s in r.results:
             if not (s.dataset_id and s.task_id):
                 unregistered += 1
                 continue

@@ -226,7 +226,7 @@ def process_model(model: Any, opts: BatchOptions, hub: Hub, benchmark: Benchmark
         _, outcome = publish_or_preview(args, collected)
         if outcome.refusals:  # the dry run is judged like the real run: a refusal is the same record
             raise outcome.refusals[0].error
-        score = collected.scores[0]
+        score = collected.results[0]
         src = score.provenance.url if score.provenance else None
         flags = list(collected.extra.get("check_flags", []))
         if opts.dry_run:

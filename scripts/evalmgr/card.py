@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 from .errors import Conflict, InputError, Problem
 from .results import finite_number, benchmark_of, check_scale, default_registry, same_value, slug, value_problem
 from .safeload import ParseError, yaml_load
-from .scores import Provenance, Score
+from .observation import Provenance
+from .result import Result
 
 if TYPE_CHECKING:
     from huggingface_hub import EvalResult
@@ -218,16 +219,15 @@ def read_model_index(meta: dict[str, Any]) -> list[EvalResult]:
     return [m.result for m in metrics]
 
 
-def read_model_index_scores(readme_text: str) -> list[Score]:
-    """Model-index results as Scores (for ``show``): dataset type as dataset id, config as task id."""
+def read_model_index_scores(readme_text: str) -> list[Result]:
+    """Model-index results (for ``show`` and checks): dataset type as dataset id, config as task id."""
     if not readme_text:
         return []
     scores = []
     for er in read_model_index(split_front_matter(readme_text).meta):
         source = Provenance("model_index", er.source_url, er.source_name) if er.source_url else None
-        scores.append(Score(benchmark=er.dataset_name, value=er.metric_value, setting=er.metric_type,
-                            notes=_variant(er), dataset_id=er.dataset_type, task_id=er.dataset_config,
-                            provenance=source))
+        scores.append(Result(label=er.dataset_name, value=er.metric_value, variant=_variant(er),
+                             dataset_id=er.dataset_type, task_id=er.dataset_config, provenance=source))
     return scores
 
 
@@ -263,37 +263,37 @@ class ModelIndexPlan:
     """What merging scores into the card's model-index would change; ``new_text`` None: nothing to write."""
 
     new_text: str | None
-    added: list[Score] = field(default_factory=list)
-    already_present: list[Score] = field(default_factory=list)
+    added: list[Result] = field(default_factory=list)
+    already_present: list[Result] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
 
-def eval_result_from_score(score: Score, task_type: str = "text-generation", dataset_name: str | None = None,
+def eval_result_from_score(score: Result, task_type: str = "text-generation", dataset_name: str | None = None,
                            registry: Registry | None = None) -> EvalResult:
     """A model-index result for a score; unregistered labels get a dataset type slugged from the label."""
     from huggingface_hub import EvalResult
 
     registry = registry or default_registry()
     bench = benchmark_of(score, registry) if score.benchmark_key or score.dataset_id else None
-    name = dataset_name or (bench.name if bench else score.benchmark)
+    name = dataset_name or (bench.name if bench else score.label)
     shared = bench is not None and len(registry.benchmarks_for_dataset(bench.dataset_id or "")) > 1
     source = score.provenance if score.provenance and score.provenance.url else None
     return EvalResult(
         task_type=task_type,
         task_name=task_type.replace("-", " ").title(),
-        dataset_type=score.dataset_id or slug(score.benchmark) or "benchmark",
+        dataset_type=score.dataset_id or slug(score.label) or "benchmark",
         dataset_name=name,
         dataset_config=score.task_id if shared else None,
         metric_type=bench.metric if bench else "score",
         metric_value=score.value,
-        metric_name=f"{bench.name if bench else score.benchmark}" + (f" ({score.notes})" if score.notes else ""),
+        metric_name=f"{bench.name if bench else score.label}" + (f" ({score.notes})" if score.notes else ""),
         source_url=source.url if source else None,
         source_name=source.name if source else None,
     )
 
 
-def plan_model_index(readme_text: str, model_name: str, scores: Sequence[Score], task_type: str = "text-generation",
+def plan_model_index(readme_text: str, model_name: str, scores: Sequence[Result], task_type: str = "text-generation",
                      dataset_name: str | None = None, registry: Registry | None = None,
                      replace_conflicts: bool = False) -> ModelIndexPlan:
     """Merge scores into the README's model-index; idempotent, conflicts reported, body untouched.
@@ -328,7 +328,7 @@ def plan_model_index(readme_text: str, model_name: str, scores: Sequence[Score],
     return plan
 
 
-def _merge_existing(plan: ModelIndexPlan, score: Score, er: EvalResult, old: _Metric,
+def _merge_existing(plan: ModelIndexPlan, score: Result, er: EvalResult, old: _Metric,
                     index: list[Any] | None) -> bool:
     """Present, or a conflict (replaced in place when ``index`` is given); True when the index changed."""
     if same_value(old.result.metric_value, er.metric_value):
@@ -343,7 +343,7 @@ def _merge_existing(plan: ModelIndexPlan, score: Score, er: EvalResult, old: _Me
     return True
 
 
-def _merge_repeat(plan: ModelIndexPlan, score: Score, er: EvalResult, first: EvalResult) -> None:
+def _merge_repeat(plan: ModelIndexPlan, score: Result, er: EvalResult, first: EvalResult) -> None:
     if same_value(first.metric_value, er.metric_value):
         plan.already_present.append(score)
     else:

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import AmbiguousScoreError, EvalManagerError, InputError, Problem, ScoreNotFoundError, UsageError
 from .hub import README, Hub, RepoState
-from .publish import Change, Outcome, Refusal, preview, publish_hub, publish_local, read_local_state
-from .scores import Provenance, Score
+from .observation import Observation, Provenance, Refusal
+from .publish import Blocker, Change, Outcome, preview, publish_hub, publish_local, read_local_state
+from .result import Result
 
 if TYPE_CHECKING:
     from .extract import TableSummary
@@ -26,15 +27,15 @@ if TYPE_CHECKING:
 
 @dataclass
 class Collected:
-    """Scores a command collected, before preview or publishing."""
+    """Results a command collected, before preview or publishing."""
 
     repo_id: str | None
-    scores: list[Score]
+    results: list[Result]
     warnings: list[str] = field(default_factory=list)
-    refused: list[str] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # source-specific JSON (e.g. AA indexes)
     notes: list[str] = field(default_factory=list)  # one-line facts the user should know (a default applied)
-    blockers: list[Refusal] = field(default_factory=list)  # refusals found before planning (partial runs)
+    blockers: list[Blocker] = field(default_factory=list)  # refusals found before planning (partial runs)
 
 
 # --------------------------------------------------------------------------- inputs
@@ -91,19 +92,21 @@ def registry(args: argparse.Namespace) -> Registry:
     return reg
 
 
-def attribute(scores: list[Score], args: argparse.Namespace, default: Provenance | None) -> None:
+def attribute(results: list[Result], args: argparse.Namespace, default: Provenance | None) -> list[Result]:
     """Apply --source-url/--source-name/... over the source's own attribution."""
     url = getattr(args, "source_url", None)
     name = getattr(args, "source_name", None)
     user = getattr(args, "source_user", None)
     org = getattr(args, "source_org", None)
-    for s in scores:
-        base = s.provenance or default or Provenance(kind="manual")
+    attributed = []
+    for r in results:
+        base = r.provenance or default or Provenance(kind="manual")
         if (name or user or org) and not (url or base.url):
             raise UsageError("--source-name/--source-user/--source-org need a --source-url")
-        s.provenance = Provenance(
+        attributed.append(replace(r, provenance=Provenance(
             kind=base.kind, url=url or base.url, name=name or base.name, user=user or base.user, org=org or base.org
-        )
+        )))
+    return attributed
 
 
 # --------------------------------------------------------------------------- card tables
@@ -134,41 +137,31 @@ def inspect_tables(args: argparse.Namespace) -> list[TableSummary]:
     return tables
 
 
-def card_scores(args: argparse.Namespace) -> Collected:
-    """Every score of the model in the card's tables, mapped through the registry."""
+def card_results(args: argparse.Namespace) -> Collected:
+    """Every value of the model in the card's tables, resolved by the registry."""
     from .evidence import pin_card
-    from .sources.card import scores_from_card
+    from .sources.card import observations_from_card
 
     state, text = card_text(args)
-    report = scores_from_card(text, args.repo_id, **_card_options(args))
+    report = observations_from_card(text, args.repo_id, **_card_options(args))
     reg = registry(args)
-    reg.annotate(report.scores, contexts=table_contexts(text, report.tables_used))
-    pin_card(report.scores, text, args.repo_id, state.sha)
-    resolve_task_ids(args, reg, report.scores)
-    attribute(report.scores, args, None)
-    return Collected(args.repo_id, report.scores, list(report.warnings), list(report.refused))
+    results = reg.results(pin_card(report.observations, text, args.repo_id, state.sha))
+    results = attribute(resolve_task_ids(args, reg, results), args, None)
+    return Collected(args.repo_id, results, list(report.warnings), list(report.refusals))
 
 
 def extract_readme(args: argparse.Namespace) -> Collected:
-    collected = card_scores(args)
+    collected = card_results(args)
     if args.benchmark:
         reg = registry(args)
-        collected.scores = [s for s in collected.scores if _is_benchmark(reg, s, args.benchmark)]
-    if not collected.scores:
-        refused = f" (refused: {'; '.join(collected.refused)})" if collected.refused else ""
+        collected.results = [r for r in collected.results if _is_benchmark(reg, r.label, r, args.benchmark)]
+    if not collected.results:
+        refused = f" (refused: {'; '.join(map(str, collected.refused))})" if collected.refused else ""
         raise ScoreNotFoundError(
             f"no scores found for this model in the card's tables{refused}",
             "run inspect-tables and pass --table / --model-column-index / --model-name-override",
         )
     return collected
-
-
-def table_contexts(text: str, tables: list[int]) -> dict[int, str]:
-    """Each used table's headings and caption: they say which GPQA set, base or instruct, thinking or not."""
-    from .tables import find_tables
-
-    wanted = set(tables)
-    return {t.index: " ".join([*t.headings, t.caption or ""]) for t in find_tables(text) if t.index in wanted}
 
 
 def online(args: argparse.Namespace) -> bool:
@@ -178,27 +171,31 @@ def online(args: argparse.Namespace) -> bool:
     return bool(args.repo_id) and (not local or publishing) and os.environ.get("HF_HUB_OFFLINE") != "1"
 
 
-def resolve_task_ids(args: argparse.Namespace, reg: Registry, scores: list[Score]) -> None:
+def resolve_task_ids(args: argparse.Namespace, reg: Registry, results: list[Result]) -> list[Result]:
     """Fill task ids the bundled registry lacks from the benchmark datasets' eval.yaml on the Hub."""
-    missing = {s.dataset_id for s in scores if s.dataset_id and not s.task_id}
+    missing = {r.dataset_id for r in results if r.dataset_id and not r.task_id}
     if not missing or not online(args):
-        return
+        return results
     warnings = reg.load_hub_task_ids(hub_for(args), missing)
-    for s in scores:
-        if s.dataset_id in missing and not s.task_id and s.benchmark_key:
-            b = reg.by_key(s.benchmark_key)
-            s.task_id = b.task_id if b else None
-            if not s.task_id:
-                s.warnings.extend(w for w in warnings if s.dataset_id in w)
+    filled = []
+    for r in results:
+        if r.dataset_id in missing and not r.task_id and r.benchmark_key:
+            b = reg.by_key(r.benchmark_key)
+            task_id = b.task_id if b else None
+            r = replace(r, task_id=task_id, warnings=r.warnings + (
+                () if task_id else tuple(w for w in warnings if r.dataset_id in w)))
+        filled.append(r)
+    return filled
 
 
-def _is_benchmark(reg: Registry, score: Score, wanted: list[str]) -> bool:
-    """Whether a score is one of the wanted benchmarks: same registry entry, or the same label as printed."""
+def _is_benchmark(reg: Registry, label: str, result: Result | None, wanted: list[str]) -> bool:
+    """Whether a label (and its result) is one of the wanted benchmarks: same registry entry, or the same label."""
     keys = {m.benchmark.key for m in (reg.resolve_name(w)[0] for w in wanted) if m is not None}
-    key = score.benchmark_key
-    if key is None and (m := reg.match(score.benchmark, score.setting)) is not None:
+    key = result.benchmark_key if result else None
+    setting = result.observation.setting if result and result.observation else None
+    if key is None and (m := reg.match(label, setting)) is not None:
         key = m.benchmark.key
-    return key in keys or any(w.strip().lower() == score.benchmark.strip().lower() for w in wanted)
+    return key in keys or any(w.strip().lower() == label.strip().lower() for w in wanted)
 
 
 # --------------------------------------------------------------------------- add-eval
@@ -220,62 +217,62 @@ def add_eval(args: argparse.Namespace) -> Collected:
     elif args.source == "paper":
         collected = _paper_confirmed(args)
     else:
-        collected = card_scores(args)
+        collected = card_results(args)
     collected.notes += [note] if note else []
     wanted = match.benchmark.key if match else None
     if wanted and match is not None and args.source == "model_card":
-        _confirm_bare_labels(args, reg, collected.scores, match.benchmark)
-    hits = [s for s in collected.scores if (wanted and s.benchmark_key == wanted)
-            or (s.benchmark == args.benchmark and not reg.variants(s.benchmark))]
+        collected.results = _confirm_bare_labels(args, reg, collected.results, match.benchmark)
+    hits = [r for r in collected.results if (wanted and r.benchmark_key == wanted)
+            or (r.label == args.benchmark and not reg.variants(r.label))]
     if args.task_id:
-        hits = [s for s in hits if s.task_id == args.task_id]
+        hits = [r for r in hits if r.task_id == args.task_id]
     if args.notes is not None:
-        for s in hits:
-            s.notes = s.variant = args.notes
-    distinct = {(s.task_id, s.notes, s.value) for s in hits}
-    refused = [r for r in collected.refused if _is_benchmark(reg, Score(r.split(": ", 1)[0], 0.0), [args.benchmark])]
+        hits = [replace(r, run_notes=None, variant=args.notes) for r in hits]
+    distinct = {(r.task_id, r.notes, r.value) for r in hits}
+    refused = [r for r in collected.refused if _is_benchmark(reg, r.label, None, [args.benchmark])]
     if not hits and refused:
-        raise AmbiguousScoreError(f"{args.benchmark!r} was refused: " + "; ".join(refused), refused,
+        raise AmbiguousScoreError(f"{args.benchmark!r} was refused: " + "; ".join(map(str, refused)),
+                                  [str(r) for r in refused],
                                   "choose the table with --table N (inspect-tables shows them) or give --value")
     if not hits:
         raise ScoreNotFoundError(f"{args.benchmark!r} is not reported for this model by the {args.source} source",
                                  "check the name with inspect-tables, or give --value with its source")
     if len({(t, n) for t, n, _ in distinct}) < len(distinct):
-        options = [f"{s.value} ({s.location or s.benchmark})" for s in hits]
+        options = [f"{r.value} ({r.location or r.label})" for r in hits]
         raise AmbiguousScoreError(
             f"{args.benchmark!r} has several different values: " + ", ".join(options),
             options,
             "choose with --table N (inspect-tables shows them) or give --value",
         )
-    collected.scores = hits
+    collected.results = hits
     return collected
 
 
-def _confirm_bare_labels(args: argparse.Namespace, reg: Registry, scores: list[Score], wanted: Benchmark) -> None:
+def _confirm_bare_labels(args: argparse.Namespace, reg: Registry, results: list[Result],
+                         wanted: Benchmark) -> list[Result]:
     """A card row labelled only "GPQA" is the wanted set only when the user confirms it with --task-id.
 
     The user's bare name has a default (Diamond); the card's bare label has none: a card that does not say
     which set it measured is asked, never guessed. Already-mapped rows answer for themselves.
     """
-    bare = [s for s in scores if not s.benchmark_key and wanted in reg.variants(s.benchmark)]
-    if not bare or any(s.benchmark_key == wanted.key for s in scores):
-        return
+    bare = [r for r in results if not r.benchmark_key and r.observation and wanted in reg.variants(r.label)]
+    if not bare or any(r.benchmark_key == wanted.key for r in results):
+        return results
     if args.task_id is None:
-        rows = ", ".join(f"{s.benchmark!r} = {s.value:g} ({s.location or 'card'})" for s in bare)
+        rows = ", ".join(f"{r.label!r} = {r.value:g} ({r.location or 'card'})" for r in bare)
         raise AmbiguousScoreError(
             f"the card's {rows} does not say which set it is; it is not published as {wanted.name} on a guess",
-            [s.location or s.benchmark for s in bare],
+            [r.location or r.label for r in bare],
             f"if the card's row is {wanted.name}, confirm it with --task-id {wanted.task_id}; "
             "otherwise name the set the card measured",
         )
-    sets = reg.variants(bare[0].benchmark)
+    sets = reg.variants(bare[0].label)
     chosen = next((b for b in sets if b.task_id == args.task_id), None)
     if chosen is None:
-        raise UsageError(f"--task-id {args.task_id!r} is not a set of {bare[0].benchmark!r}",
+        raise UsageError(f"--task-id {args.task_id!r} is not a set of {bare[0].label!r}",
                          "task ids: " + ", ".join(b.task_id for b in sets if b.task_id))
-    for s in bare:
-        s.benchmark_key, s.dataset_id, s.task_id = chosen.key, chosen.dataset_id, chosen.task_id
-        s.warnings = [w for w in s.warnings if not w.startswith("ambiguous")]
+    confirmed = {id(r): reg.confirmed(r.observation, chosen) for r in bare if r.observation}
+    return [confirmed.get(id(r), r) for r in results]
 
 
 def _given_value(args: argparse.Namespace, reg: Registry, match: RegistryMatch | None) -> Collected:
@@ -286,7 +283,6 @@ def _given_value(args: argparse.Namespace, reg: Registry, match: RegistryMatch |
         )
     if match is None and not args.task_id:
         raise UsageError("--dataset-id needs --task-id")
-    score = Score(benchmark=args.benchmark, value=args.value, notes=args.notes, date=args.date)
     if match is not None:
         bench = match.benchmark
         if args.task_id and bench.dataset_id:  # "GPQA --task-id main" names the Main set, not Diamond's id
@@ -294,47 +290,44 @@ def _given_value(args: argparse.Namespace, reg: Registry, match: RegistryMatch |
         if bench.scale == "percent" and args.value < 0:
             raise UsageError(f"--value {args.value:g} is negative: {bench.name} is a percentage",
                              "give the score on the 0-100 scale")
-        score.benchmark = bench.name
-        score.benchmark_key = bench.key
-        score.dataset_id = bench.dataset_id
-        score.task_id = args.task_id or bench.task_id
-        score.notes = score.variant = args.notes if args.notes is not None else match.notes
+        result = Result(label=bench.name, value=args.value, dataset_id=bench.dataset_id,
+                        task_id=args.task_id or bench.task_id, benchmark_key=bench.key, date=args.date,
+                        variant=args.notes if args.notes is not None else match.notes)
     else:
-        score.variant = args.notes
-        score.dataset_id, score.task_id = args.dataset_id, args.task_id
+        result = Result(label=args.benchmark, value=args.value, dataset_id=args.dataset_id, task_id=args.task_id,
+                        variant=args.notes, date=args.date)
     default = Provenance(kind=args.source, url=f"https://huggingface.co/{args.repo_id}" if args.repo_id else None,
                          name="Model card" if args.source == "model_card" else None)
-    attribute([score], args, default)
-    if not score.provenance or not score.provenance.url:
+    (result,) = attribute([result], args, default)
+    if not result.provenance or not result.provenance.url:
         raise UsageError("a given --value needs its evidence: --source-url (or --repo-id for the model card)")
-    resolve_task_ids(args, reg, [score])
-    return Collected(args.repo_id, [score])
+    return Collected(args.repo_id, resolve_task_ids(args, reg, [result]))
 
 
 # --------------------------------------------------------------------------- other sources
 
 
 def import_aa(args: argparse.Namespace, only: list[str] | None = None) -> Collected:
-    from .sources.aa import fetch_models, find_model, scores_from_aa
+    from .sources.aa import aa_results, fetch_models, find_model
 
     models = fetch_models()
     model = find_model(models, creator_slug=args.creator_slug, model_name=args.model_name, repo_id=args.repo_id,
                        model_id=getattr(args, "aa_model_id", None))
     reg = registry(args)
-    report = scores_from_aa(model, registry=reg)
-    resolve_task_ids(args, reg, report.scores)
+    report, results = aa_results(model, reg)
+    results = resolve_task_ids(args, reg, results)
     wanted = only or getattr(args, "benchmark", None)
-    scores = [s for s in report.scores if not wanted or _is_benchmark(reg, s, wanted)]
-    if not report.scores:
+    kept = [r for r in results if not wanted or _is_benchmark(reg, r.label, r, wanted)]
+    if not results:
         raise ScoreNotFoundError(f"Artificial Analysis has no score to import for {model.creator_slug}/{model.slug}"
                                  + "".join(f"; {w}" for w in report.warnings),
                                  "check the model on https://artificialanalysis.ai, or give --value with its source")
-    return Collected(args.repo_id, scores, list(report.warnings),
+    return Collected(args.repo_id, kept, list(report.warnings),
                      extra={"aa_model": getattr(model, "slug", None), "indexes": dict(report.informational)})
 
 
 def extract_paper(args: argparse.Namespace) -> list[tuple[PaperText, PaperReport]]:
-    from .sources.paper import fetch_paper_text, find_paper_ids, scores_from_paper
+    from .sources.paper import fetch_paper_text, find_paper_ids, candidates_from_paper
 
     ids = [args.paper] if args.paper else []
     if not ids:
@@ -347,7 +340,7 @@ def extract_paper(args: argparse.Namespace) -> list[tuple[PaperText, PaperReport
     reports: list[tuple[PaperText, PaperReport]] = []
     for pid in ids:
         paper = fetch_paper_text(pid, api=hub_for(args).api)
-        report = scores_from_paper(paper, args.repo_id, model_name=args.model_name_override,
+        report = candidates_from_paper(paper, args.repo_id, model_name=args.model_name_override,
                                    benchmark=args.benchmark, registry=reg)
         reports.append((paper, report))
     return reports
@@ -359,14 +352,12 @@ def _paper_confirmed(args: argparse.Namespace) -> Collected:
     from .evidence import pin_paper
 
     reports = extract_paper(args)
-    confirmed = []
-    for paper, r in reports:
-        for c in (c for c in r.candidates if c.confirmed):
-            pin_paper(c.score, paper, c.page, c.table)
-            confirmed.append(c.score)
+    confirmed = [pin_paper(c.result, paper, c.page, c.table) for paper, r in reports for c in r.candidates
+                 if c.confirmed]
     unconfirmed = [c for _, r in reports for c in r.candidates if not c.confirmed]
     if not confirmed and unconfirmed:
-        listing = "\n".join(f"  {c.score.benchmark} = {c.score.value} ({c.reason}; {c.score.location})" for c in unconfirmed)
+        listing = "\n".join(f"  {c.result.label} = {c.result.value} ({c.reason}; {c.result.location})"
+                            for c in unconfirmed)
         raise ScoreNotFoundError(
             f"no exact match in the paper; candidates (not published):\n{listing}",
             "check the paper and confirm with --value X --source-url https://arxiv.org/abs/ID",
@@ -375,7 +366,7 @@ def _paper_confirmed(args: argparse.Namespace) -> Collected:
 
 
 def import_logs(args: argparse.Namespace) -> Collected:
-    from .sources.eval_logs import model_mismatch, scores_from_logs
+    from .sources.eval_logs import model_mismatch, observations_from_logs
 
     paths = [Path(p) for p in args.paths]
     missing = [str(p) for p in paths if not p.exists()]
@@ -386,13 +377,12 @@ def import_logs(args: argparse.Namespace) -> Collected:
         raise UsageError("--upload-logs-to uploads the logs: add --apply or --create-pr (or preview without it)")
     logs_url = web_url(args.logs_url, hub_for(args).endpoint) if args.logs_url else None
     reg = registry(args)
-    found = scores_from_logs(paths, logs_url=logs_url, registry=reg)
-    scores = [f.score for f in found]
-    resolve_task_ids(args, reg, scores)
+    found = observations_from_logs(paths, logs_url=logs_url).runs
+    results = resolve_task_ids(args, reg, reg.results(f.observation for f in found))
     partial = [f for f in found if f.partial]
     blockers = []
     if partial:
-        blockers.append(Refusal("partial_run", EvalManagerError(
+        blockers.append(Blocker("partial_run", EvalManagerError(
             f"{len(partial)} result(s) come from partial runs (--limit / --max-samples): "
             + ", ".join(f"{f.task} ({f.samples} of {f.total_samples or '?'} samples)" for f in partial),
             "a partial run is not the benchmark score: run the full set, or --force to publish it marked partial",
@@ -407,18 +397,18 @@ def import_logs(args: argparse.Namespace) -> Collected:
     if args.upload_logs_to and getattr(args, "strict", False):  # --strict refuses before anything is uploaded
         from .crosscheck import review
 
-        review(args, Collected(args.repo_id, list(scores), []))
+        review(args, Collected(args.repo_id, list(results), []))
     if args.upload_logs_to:  # only now: nothing is uploaded for a refused change
         url, files = upload_logs(hub_for(args), args.upload_logs_to, paths)
-        for f in found:  # each entry links to its own log file at the upload commit
-            at = files.get(f.path.name, url)
-            f.score.provenance = replace(f.score.provenance, url=at) if f.score.provenance else Provenance("logs", at)
-    warnings = [w for s in scores for w in s.warnings]
+        results = [replace(r, provenance=replace(r.provenance, url=at) if r.provenance else Provenance("logs", at))
+                   for f, r in zip(found, results, strict=True)  # each entry links to its own log file
+                   for at in [files.get(f.path.name, url)]]
+    warnings = [w for r in results for w in r.warnings]
     if not args.model_mismatch_ok:
         warnings += [f"{why}: publishing needs --model-mismatch-ok" for why in mismatches]
     if not url:
         warnings.append("no --logs-url or --upload-logs-to: the entries will have no source link to the logs")
-    return Collected(args.repo_id, scores, warnings, blockers=blockers)
+    return Collected(args.repo_id, results, warnings, blockers=blockers)
 
 
 def web_url(location: str, endpoint: str) -> str:
@@ -489,19 +479,19 @@ def publish_or_preview(args: argparse.Namespace, collected: Collected) -> tuple[
     review(args, collected)
     fmt = "model-index" if args.format == "model-index" else "eval-results"
     reg = registry(args)
-    bad = {id(s): problem for s in collected.scores if (problem := value_problem(s, reg))}
-    collected.refused += [f"{s.benchmark}: {bad[id(s)]}; not published" for s in collected.scores if id(s) in bad]
-    if bad and len(bad) == len(collected.scores):
-        raise ScoreNotFoundError("no score can be published: " + "; ".join(collected.refused),
+    bad = {id(r): problem for r in collected.results if (problem := value_problem(r, reg))}
+    collected.refused += [Refusal(r.label, f"{bad[id(r)]}; not published") for r in collected.results if id(r) in bad]
+    if bad and len(bad) == len(collected.results):
+        raise ScoreNotFoundError("no score can be published: " + "; ".join(map(str, collected.refused)),
                                  "check the source: a score must be a finite number, a percentage not negative")
-    collected.scores = [s for s in collected.scores if id(s) not in bad]
+    collected.results = [r for r in collected.results if id(r) not in bad]
     scores = _accepted_sources(reg, collected)
     registered = [s for s in scores if s.dataset_id and s.task_id]
     unregistered = [s for s in scores if not (s.dataset_id and s.task_id)]
     if unregistered and fmt == "eval-results":
         collected.warnings.append(
             "not written to .eval_results/ (no Hub benchmark dataset and task id known): "
-            + ", ".join(sorted({s.benchmark for s in unregistered})) + " — " + _unregistered_hint(args, unregistered[0])
+            + ", ".join(sorted({s.label for s in unregistered})) + " — " + _unregistered_hint(args, unregistered[0])
         )
     if registered and fmt == "eval-results":
         registered = _official_only(args, collected, registered)
@@ -524,19 +514,19 @@ def publish_or_preview(args: argparse.Namespace, collected: Collected) -> tuple[
     return change, _publish_or_preview(args, change)
 
 
-def _accepted_sources(reg: Registry, collected: Collected) -> list[Score]:
-    """The scores whose benchmark accepts their source; the others go to ``refused`` with the rule's reason."""
+def _accepted_sources(reg: Registry, collected: Collected) -> list[Result]:
+    """The results whose benchmark accepts their source; the others go to ``refused`` with the rule's reason."""
     kept = []
-    for s in collected.scores:
+    for s in collected.results:
         why = reg.source_refusal(s)
         if why:
-            collected.refused.append(f"{s.benchmark} = {s.value:g}: {why}")
+            collected.refused.append(Refusal(s.label, why, value=s.value))
         else:
             kept.append(s)
     return kept
 
 
-def _official_only(args: argparse.Namespace, collected: Collected, scores: list[Score]) -> list[Score]:
+def _official_only(args: argparse.Namespace, collected: Collected, scores: list[Result]) -> list[Result]:
     """Scores for the Hub's official benchmarks; the rest is shown (a warning), never written to .eval_results/."""
     from .official import official_benchmarks
 
@@ -547,13 +537,13 @@ def _official_only(args: argparse.Namespace, collected: Collected, scores: list[
     if outside:
         collected.warnings.append(
             "not written to .eval_results/ (not an official Hub benchmark, so no leaderboard shows it): "
-            + ", ".join(sorted({f"{s.benchmark} ({s.dataset_id})" for s in outside}))
+            + ", ".join(sorted({f"{s.label} ({s.dataset_id})" for s in outside}))
             + " — --format model-index puts them in the card's metadata instead"
         )
     return [s for s in scores if s.dataset_id in official]
 
 
-def _unregistered_hint(args: argparse.Namespace, score: Score) -> str:
+def _unregistered_hint(args: argparse.Namespace, score: Result) -> str:
     """What to type for a result without a Hub dataset and task id, with flags this command has."""
     import shlex
 
@@ -562,17 +552,17 @@ def _unregistered_hint(args: argparse.Namespace, score: Score) -> str:
     if args.command == "add-eval":
         return "give --dataset-id and --task-id of its Hub benchmark dataset with --value"
     repo = f" --repo-id {shlex.quote(args.repo_id)}" if args.repo_id else ""
-    return (f"if it is a Hub benchmark, add it with `{launcher()} add-eval --benchmark {shlex.quote(score.benchmark)} "
+    return (f"if it is a Hub benchmark, add it with `{launcher()} add-eval --benchmark {shlex.quote(score.label)} "
             f"--value {score.value:g} --dataset-id ORG/NAME --task-id TASK{repo}` (its dataset and task), "
             "or add it to a --mapping file")
 
 
 def _nothing_to_publish(collected: Collected) -> Outcome:
     """No result can be written: the preview says so with exit 1, exactly as the write fails."""
-    why = "; ".join(collected.refused + collected.warnings) or "no result was found"
+    why = "; ".join([*map(str, collected.refused), *collected.warnings]) or "no result was found"
     error = ScoreNotFoundError(f"nothing to publish: no result can be written ({why})",
                                "see the warnings; --format model-index writes results that are no Hub leaderboard")
-    return Outcome("refused", "nothing would be written", refusals=[Refusal("nothing_to_publish", error)])
+    return Outcome("refused", "nothing would be written", refusals=[Blocker("nothing_to_publish", error)])
 
 
 def _publish_or_preview(args: argparse.Namespace, change: Change) -> Outcome:
@@ -692,7 +682,7 @@ def _model_index_ids(readme: str | None) -> set[str]:
         scores = read_model_index_scores(readme or "")
     except EvalManagerError:
         return set()
-    return {f"{s.dataset_id or s.benchmark}/{s.task_id}" if s.task_id else (s.dataset_id or s.benchmark) for s in scores}
+    return {f"{s.dataset_id or s.label}/{s.task_id}" if s.task_id else (s.dataset_id or s.label) for s in scores}
 
 
 def get_prs(args: argparse.Namespace) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .errors import EvalManagerError, UsageError
-from .scores import Score
+from .result import Result
 
 if TYPE_CHECKING:
     from .commands import Collected
@@ -33,15 +33,15 @@ class CheckRefusedError(EvalManagerError):
 
 
 @dataclass
-class SourceReport:
-    """Scores one source gives for a model (registered or not), or the note why it gave none."""
+class SourceValues:
+    """The results one source gives for a model (registered or not), or the note why it gave none."""
 
     source: str
-    scores: list[Score] = field(default_factory=list)
+    results: list[Result] = field(default_factory=list)
     note: str | None = None
 
 
-def key_of(s: Score) -> tuple[str, str, str | None] | None:
+def key_of(s: Result) -> tuple[str, str, str | None] | None:
     """What makes two values comparable: the Hub benchmark (dataset, task) and the setup variant."""
     return (s.dataset_id, s.task_id, s.variant) if s.dataset_id and s.task_id else None
 
@@ -53,46 +53,40 @@ def label(source: str) -> str:
 # --------------------------------------------------------------------------- reading each source
 
 
-def from_card(text: str | None, repo_id: str, sha: str | None, reg: Registry) -> SourceReport:
+def from_card(text: str | None, repo_id: str, sha: str | None, reg: Registry) -> SourceValues:
     """The card's scores, pinned to the revision read."""
-    from .commands import table_contexts
     from .evidence import pin_card
-    from .sources.card import scores_from_card
+    from .sources.card import observations_from_card
 
     if not text:
-        return SourceReport("model_card", note="the repo has no README.md")
+        return SourceValues("model_card", note="the repo has no README.md")
     try:
-        report = scores_from_card(text, repo_id)
+        report = observations_from_card(text, repo_id)
     except EvalManagerError as exc:
-        return SourceReport("model_card", note=exc.message.splitlines()[0])
-    reg.annotate(report.scores, contexts=table_contexts(text, report.tables_used))
-    pin_card(report.scores, text, repo_id, sha)
-    note = "; ".join(report.refused) or None
-    return SourceReport("model_card", report.scores, note)
+        return SourceValues("model_card", note=exc.message.splitlines()[0])
+    note = "; ".join(map(str, report.refusals)) or None
+    return SourceValues("model_card", reg.results(pin_card(report.observations, text, repo_id, sha)), note)
 
 
-def from_papers(text: str | None, repo_id: str, hub: Hub, reg: Registry) -> SourceReport:
+def from_papers(text: str | None, repo_id: str, hub: Hub, reg: Registry) -> SourceValues:
     """Confirmed numbers (exact benchmark, exact model) from the papers the card links."""
     from .evidence import pin_paper
-    from .sources.paper import fetch_paper_text, find_paper_ids, scores_from_paper
+    from .sources.paper import fetch_paper_text, find_paper_ids, candidates_from_paper
 
     ids = find_paper_ids(text or "")
     if not ids:
-        return SourceReport("paper", note="the card links no paper")
-    out = SourceReport("paper")
+        return SourceValues("paper", note="the card links no paper")
+    out = SourceValues("paper")
     notes = []
     for pid in ids:
         try:
             paper = fetch_paper_text(pid, api=hub.api)
-            report = scores_from_paper(paper, repo_id, registry=reg)
+            report = candidates_from_paper(paper, repo_id, registry=reg)
         except EvalManagerError as exc:
             notes.append(f"arXiv:{pid}: {exc.message.splitlines()[0]}")
             continue
-        for c in report.candidates:
-            if c.confirmed:
-                pin_paper(c.score, paper, c.page, c.table)
-                out.scores.append(c.score)
-    out.note = "; ".join(notes) or (None if out.scores else "no confirmed value in " + ", ".join(ids))
+        out.results += [pin_paper(c.result, paper, c.page, c.table) for c in report.candidates if c.confirmed]
+    out.note = "; ".join(notes) or (None if out.results else "no confirmed value in " + ", ".join(ids))
     return out
 
 
@@ -109,17 +103,17 @@ def aa_models() -> tuple[list[AAModel] | None, str | None]:
 
 
 def from_aa(models: list[AAModel] | None, why: str | None, repo_id: str, reg: Registry, creator_slug: str | None = None,
-            model_name: str | None = None) -> SourceReport:
+            model_name: str | None = None) -> SourceValues:
     """The AA model that is exactly this repo's (never a reasoning/effort variant picked by guess)."""
-    from .sources.aa import find_model, scores_from_aa
+    from .sources.aa import aa_results, find_model
 
     if models is None:
-        return SourceReport("aa", note=why)
+        return SourceValues("aa", note=why)
     try:
         model = find_model(models, creator_slug=creator_slug, model_name=model_name, repo_id=repo_id)
     except EvalManagerError as exc:
-        return SourceReport("aa", note=exc.message.splitlines()[0])
-    return SourceReport("aa", scores_from_aa(model, registry=reg).scores)
+        return SourceValues("aa", note=exc.message.splitlines()[0])
+    return SourceValues("aa", aa_results(model, reg)[1])
 
 
 # --------------------------------------------------------------------------- comparing
@@ -129,12 +123,12 @@ def from_aa(models: list[AAModel] | None, why: str | None, repo_id: str, reg: Re
 class Comparison:
     """One published value and what the other sources give for the same benchmark."""
 
-    score: Score
-    others: list[tuple[str, Score]]
+    score: Result
+    others: list[tuple[str, Result]]
     tolerance: float
 
     @property
-    def disagreeing(self) -> list[tuple[str, Score]]:
+    def disagreeing(self) -> list[tuple[str, Result]]:
         return [(src, o) for src, o in self.others if abs(o.value - self.score.value) > self.tolerance + 1e-9]
 
     def warning(self) -> str | None:
@@ -143,13 +137,13 @@ class Comparison:
             return None
         took = self.score.provenance.kind if self.score.provenance else "manual"
         parts = ", ".join(f"{label(src)} gives {o.value:g}" for src, o in bad)
-        return (f"cross-check: {self.score.benchmark}: {label(took)} gives {self.score.value:g}, {parts} "
+        return (f"cross-check: {self.score.label}: {label(took)} gives {self.score.value:g}, {parts} "
                 f"(more than {self.tolerance:g} apart)")
 
     def to_json(self) -> dict[str, Any]:
         p = self.score.provenance
         return {
-            "benchmark": self.score.benchmark, "dataset_id": self.score.dataset_id, "task_id": self.score.task_id,
+            "benchmark": self.score.label, "dataset_id": self.score.dataset_id, "task_id": self.score.task_id,
             "took": {"source": p.kind if p else "manual", "value": self.score.value, "url": p.url if p else None},
             "others": [{"source": src, "value": o.value, "url": o.provenance.url if o.provenance else None,
                         "location": o.location, "agrees": abs(o.value - self.score.value) <= self.tolerance + 1e-9}
@@ -159,17 +153,17 @@ class Comparison:
     def side_by_side(self) -> str:
         took = self.score.provenance.kind if self.score.provenance else "manual"
         cells = [f"{label(took)} {self.score.value:g} (taken)"] + [f"{label(s)} {o.value:g}" for s, o in self.others]
-        return f"{self.score.benchmark}: " + " | ".join(cells)
+        return f"{self.score.label}: " + " | ".join(cells)
 
 
-def compare(scores: list[Score], reports: list[SourceReport], tolerance: float) -> list[Comparison]:
+def compare(scores: list[Result], reports: list[SourceValues], tolerance: float) -> list[Comparison]:
     """For each registered score, the other sources' values of the same benchmark and setup."""
     out = []
     for s in scores:
         key = key_of(s)
         if key is None:
             continue
-        others = [(r.source, o) for r in reports for o in r.scores if key_of(o) == key]
+        others = [(r.source, o) for r in reports for o in r.results if key_of(o) == key]
         if others:
             out.append(Comparison(s, others, tolerance))
     return out
@@ -178,7 +172,7 @@ def compare(scores: list[Score], reports: list[SourceReport], tolerance: float) 
 # --------------------------------------------------------------------------- before publishing
 
 
-def other_sources(args: argparse.Namespace, primary: set[str]) -> list[SourceReport]:
+def other_sources(args: argparse.Namespace, primary: set[str]) -> list[SourceValues]:
     """Every source but the ones the scores came from, for the repo of ``args``."""
     from .commands import hub_for, registry, repo_state
 
@@ -210,14 +204,14 @@ def review(args: argparse.Namespace, collected: Collected) -> None:
     if getattr(args, "cross_check", False) and not args.repo_id:
         raise UsageError("--cross-check needs --repo-id: the other sources are found from the repo")
     if getattr(args, "cross_check", False):
-        primary = {s.provenance.kind for s in collected.scores if s.provenance}
+        primary = {s.provenance.kind for s in collected.results if s.provenance}
         reports = other_sources(args, primary)
         tolerance = getattr(args, "tolerance", DEFAULT_TOLERANCE)
-        comparisons = compare(collected.scores, reports, tolerance)
+        comparisons = compare(collected.results, reports, tolerance)
         collected.extra["cross_check"] = {
             "tolerance": tolerance,
             "comparisons": [c.to_json() for c in comparisons],
-            "sources": {r.source: {"values": len(r.scores), "note": r.note} for r in reports},
+            "sources": {r.source: {"values": len(r.results), "note": r.note} for r in reports},
         }
         collected.extra["side_by_side"] = [c.side_by_side() for c in comparisons]
         problems += [w for c in comparisons if (w := c.warning())]
@@ -225,7 +219,7 @@ def review(args: argparse.Namespace, collected: Collected) -> None:
     if online(args):
         from .sanity import check_scores
 
-        flags, notes = check_scores(hub_for(args), collected.scores, args.repo_id, registry(args))
+        flags, notes = check_scores(hub_for(args), collected.results, args.repo_id, registry(args))
         collected.extra["leaderboard_flags"] = flags
         problems += flags
         collected.warnings += notes

@@ -12,7 +12,8 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .scores import Provenance, Score
+from .observation import Observation, Provenance
+from .result import Result
 
 if TYPE_CHECKING:
     from .sources.paper import PaperText
@@ -26,7 +27,7 @@ def _norm(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
 
 
-def table_row_line(lines: list[str], table: Table, score: Score) -> int:
+def table_row_line(lines: list[str], table: Table, score: Observation) -> int:
     """1-based line of the row that holds ``score`` in ``table`` (``lines``: the card's lines); the table's first
     line when no single row line holds the value."""
     start = table.line - 1
@@ -37,7 +38,7 @@ def table_row_line(lines: list[str], table: Table, score: Score) -> int:
         if (table.kind == "markdown" and i > start and not line.strip()) or "</table>" in line.lower():
             break
     with_value = [i for i in window if any(_same(tok, score.value) for tok in _NUMBER.findall(lines[i]))]
-    label = _norm(score.benchmark)
+    label = _norm(score.label)
     labelled = [i for i in with_value if label and label in _norm(lines[i])]
     for hits in (labelled, with_value):
         if len(hits) == 1:
@@ -52,31 +53,33 @@ def _same(token: str, value: float) -> bool:
         return False
 
 
-def pin_card(scores: list[Score], text: str, repo_id: str | None, sha: str | None) -> None:
-    """Point each card score's source at ``blob/<sha>/README.md#L<row>`` (only for a card read from the Hub)."""
+def pin_card(observations: list[Observation], text: str, repo_id: str | None, sha: str | None) -> list[Observation]:
+    """Each card value with its source at ``blob/<sha>/README.md#L<row>`` (only for a card read from the Hub)."""
     from .tables import find_tables
 
-    if not (repo_id and sha and scores):
-        return
+    if not (repo_id and sha and observations):
+        return observations
     tables = {t.index: t for t in find_tables(text)}
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    for s in scores:
-        p = s.provenance
-        if p is None or p.kind != "model_card" or not p.url:
-            continue
-        table = tables.get(s.table) if s.table else None
-        anchor = f"#L{table_row_line(lines, table, s)}" if table else ""
-        s.provenance = replace(p, url=f"{p.url.rstrip('/')}/blob/{sha}/README.md{anchor}")
+    pinned = []
+    for o in observations:
+        p = o.provenance
+        if p is not None and p.kind == "model_card" and p.url:
+            table = tables.get(o.table) if o.table else None
+            anchor = f"#L{table_row_line(lines, table, o)}" if table else ""
+            o = replace(o, provenance=replace(p, url=f"{p.url.rstrip('/')}/blob/{sha}/README.md{anchor}"))
+        pinned.append(o)
+    return pinned
 
 
-def pin_paper(score: Score, paper: PaperText, page: int | None, table: int) -> None:
+def pin_paper(result: Result, paper: PaperText, page: int | None, table: int) -> Result:
     """A paper value links to its PDF page when the page is known; the source name says the page, or the
     table (numbered in the order of the paper's text) when the paper was read as markdown."""
-    p = score.provenance or Provenance(kind="paper", url=paper.url)
+    p = result.provenance or Provenance(kind="paper", url=paper.url)
     title = p.name or f"arXiv:{paper.id}"
     where = f"page {page}" if page else f"table {table}"
     url = f"https://arxiv.org/pdf/{paper.id}#page={page}" if page else p.url
-    score.provenance = replace(p, url=url, name=f"{title}, {where}")
+    return replace(result, provenance=replace(p, url=url, name=f"{title}, {where}"))
 
 
 def log_file_url(repo_url: str, commit: str | None, folder: str, file_name: str) -> str:

@@ -30,7 +30,7 @@ from typing import Any
 
 from . import identity
 from .errors import Candidate, ModelNotFoundError, UsageError
-from .scores import Score
+from .observation import Observation, Refusal, SourceReport
 from .tables import Table, find_tables
 from .identity import SIZE_TOKEN, VARIANT_SUFFIX, Target, exact_match, model_tokens, relaxed_rule, target_for
 from .tablemodel import (
@@ -75,13 +75,11 @@ _THINKING_HEADING = re.compile(r"\b(?:non[- ]?thinking|thinking)\b", re.I)
 
 # --------------------------------------------------------------------------- public types
 @dataclass
-class ExtractionReport:
-    """What extraction produced: scores, what it warned about, and what it refused (with why)."""
+class ExtractionReport(SourceReport):
+    """A source report with the tables it read and how the model was found in each."""
 
-    scores: list[Score] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    refused: list[str] = field(default_factory=list)
     tables_used: list[int] = field(default_factory=list)
+    relaxed: dict[int, str] = field(default_factory=dict)  # table -> the relaxed rule that found the model there
 
 
 @dataclass
@@ -314,9 +312,9 @@ def _reads_as_setting(an: TableModel, c: int) -> bool:
 class _Reader:
     an: TableModel
     extra_setting: str | None
-    scores: list[Score] = field(default_factory=list)
+    observations: list[Observation] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    refused: list[str] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
     normalized: bool = False  # the cell being read holds a leaderboard-normalized value
     fraction: bool = False  # the cell being read is printed on a 0-1 scale
 
@@ -387,18 +385,21 @@ class _Reader:
             what = "a table whose caption says its scores are normalized" if self.an.leaderboard == "normalized" else (
                 "an Open LLM Leaderboard v2 table or section"
             )
-            self.refused.append(
-                f"{bench}: {value:g} ({where}) is from {what} (leaderboard-normalized: random baseline subtracted, "
-                "rescaled), another quantity than the benchmark's own metric; shown, never published"
-            )
+            self.refused.append(Refusal(
+                bench,
+                f"{value:g} ({where}) is from {what} (leaderboard-normalized: random baseline subtracted, "
+                "rescaled), another quantity than the benchmark's own metric; shown, never published",
+            ))
             return
-        self.scores.append(
-            Score(
-                benchmark=bench,
+        t = self.an.table
+        self.observations.append(
+            Observation(
+                label=bench,
                 value=value,
                 setting=join_settings(*settings, self.extra_setting),
                 table=table,
                 location=f"table {table}, {where}",
+                heading=" ".join([*t.headings, t.caption or ""]),
                 scale="fraction" if self.fraction and 0 <= value <= 1 else None,
             )
         )
@@ -574,8 +575,10 @@ def _extract_one(an: TableModel, target: Target | None, column: int | None, abov
         who = f"model {target.label!r}" if target else "the model (no --repo-id or --model-name-override given)"
         raise ModelNotFoundError(f"{who} is not in table {t.index}", _candidates(an))
     rd = _read_table(an, loc, above)
-    report = ExtractionReport(warnings=_rule_warning(an, loc) + rd.warnings, refused=list(rd.refused))
-    _merge_into(report, [(an, rd.scores)])
+    report = ExtractionReport(warnings=_rule_warning(an, loc) + rd.warnings, refusals=list(rd.refused))
+    if loc.rule:
+        report.relaxed[t.index] = loc.rule
+    _merge_into(report, [(an, rd.observations)])
     return report
 
 
@@ -637,21 +640,25 @@ def _extract_auto(
         raise ModelNotFoundError(f"{who} was not found in any evaluation table ({counts}){skipped}", cands[:40])
     per_table = []
     aggregate_tables = {an.table.index for an in analyses if an.evaluation and has_aggregate(an)}
-    aggregates: list[Score] = []
+    aggregates: list[Observation] = []
     for an, loc in sorted(located, key=lambda x: x[0].table.index):
         rd = _read_table(an, loc, above.get(an.table.index))
         report.warnings += _rule_warning(an, loc) + rd.warnings
-        report.refused += rd.refused
+        report.refusals += rd.refused
+        if loc.rule:
+            report.relaxed[an.table.index] = loc.rule
         if len(aggregate_tables) > 1:  # an "Average" is over its own table's benchmarks: whose, with several?
-            aggregates += [x for x in rd.scores if AGGREGATE.match(x.benchmark)]
-            rd.scores = [x for x in rd.scores if not AGGREGATE.match(x.benchmark)]
-        per_table.append((an, rd.scores))
+            aggregates += [x for x in rd.observations if AGGREGATE.match(x.label)]
+            rd.observations = [x for x in rd.observations if not AGGREGATE.match(x.label)]
+        per_table.append((an, rd.observations))
     if aggregates:
         options = "; ".join(f"{x.value:g} ({x.location})" for x in aggregates)
-        report.refused.append(
-            f"{aggregates[0].benchmark}: {options}: each averages its own table's benchmarks, and tables "
-            f"{', '.join(map(str, sorted(aggregate_tables)))} each have an average; pass --table N to choose"
-        )
+        report.refusals.append(Refusal(
+            aggregates[0].label,
+            f"{options}: each averages its own table's benchmarks, and tables "
+            f"{', '.join(map(str, sorted(aggregate_tables)))} each have an average; pass --table N to choose",
+            tuple(aggregates),
+        ))
     _merge_into(report, per_table)
     return report
 
@@ -699,13 +706,13 @@ def _variant_conflict(an: TableModel, repo_tokens: set[str], headings_only: bool
     return None
 
 
-def _merge_into(report: ExtractionReport, per_table: list[tuple[TableModel, list[Score]]]) -> None:
+def _merge_into(report: ExtractionReport, per_table: list[tuple[TableModel, list[Observation]]]) -> None:
     """Keep one score per (benchmark, setting); refuse those whose values disagree."""
-    groups: dict[tuple[str, str], list[Score]] = {}
+    groups: dict[tuple[str, str], list[Observation]] = {}
     order: list[tuple[str, str]] = []
     for _an, scores in per_table:
         for s in scores:
-            key = (_label_key(s.benchmark), _label_key(s.setting or ""))
+            key = (_label_key(s.label), _label_key(s.setting or ""))
             if key not in groups:
                 groups[key] = []
                 order.append(key)
@@ -714,15 +721,17 @@ def _merge_into(report: ExtractionReport, per_table: list[tuple[TableModel, list
     for key in order:
         found = groups[key]
         if len({s.value for s in found}) == 1:
-            report.scores.append(found[0])
+            report.observations.append(found[0])
             used.add(found[0].table or 0)
             continue
         options = "; ".join(f"{s.value:g} ({s.location})" for s in found)
-        label = found[0].benchmark + (f" [{found[0].setting}]" if found[0].setting else "")
-        report.refused.append(
-            f"{label}: different values and nothing decides between them: {options}; "
-            "pass --table N (and --model-name-override / --model-column-index) to choose"
-        )
+        label = found[0].label + (f" [{found[0].setting}]" if found[0].setting else "")
+        report.refusals.append(Refusal(
+            label,
+            f"different values and nothing decides between them: {options}; "
+            "pass --table N (and --model-name-override / --model-column-index) to choose",
+            tuple(found),
+        ))
     report.tables_used = sorted(used)
 
 

@@ -18,7 +18,7 @@ from . import __version__
 from .errors import Conflict, ConflictError, EvalManagerError, HubError, Problem, UsageError, ValidationError
 from .files import read_text_file, write_files_atomic
 from .hub import EVAL_DIR, README, Hub, PullRequest, RepoState, StaleParentError
-from .scores import Score
+from .result import Result
 
 if TYPE_CHECKING:
     from .registry import Registry
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 class Change:
     """What a command wants to publish: registered scores, in one format."""
 
-    scores: list[Score]
+    scores: list[Result]
     fmt: str = "eval-results"  # or "model-index"
     model_name: str | None = None  # model-index `name` (default: the repo name)
     task_type: str = "text-generation"
@@ -36,7 +36,7 @@ class Change:
     filename: str | None = None  # --filename: one .eval_results file for everything
     registry: Registry | None = None  # the Registry in use (a --mapping file changes file names and scale checks)
     force: bool = False  # replace conflicting values instead of reporting them
-    blockers: list[Refusal] = field(default_factory=list)  # refusals known before planning (partial runs)
+    blockers: list[Blocker] = field(default_factory=list)  # refusals known before planning (partial runs)
 
 
 @dataclass
@@ -44,11 +44,11 @@ class Plan:
     """The files a change would write against one repo state, and why."""
 
     files: dict[str, str]
-    added: list[Score]
-    already_present: list[Score]
+    added: list[Result]
+    already_present: list[Result]
     conflicts: list[Conflict]
     problems: list[Problem] = field(default_factory=list)
-    blocked: list[Score] = field(default_factory=list)  # results whose target file is malformed
+    blocked: list[Result] = field(default_factory=list)  # results whose target file is malformed
 
 
 @dataclass
@@ -60,12 +60,12 @@ class Outcome:
     url: str | None = None
     pr_num: int | None = None
     files: dict[str, str] = field(default_factory=dict)  # path -> new text
-    added: list[Score] = field(default_factory=list)
-    already_present: list[Score] = field(default_factory=list)
+    added: list[Result] = field(default_factory=list)
+    already_present: list[Result] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
-    covered_by_prs: dict[int, list[Score]] = field(default_factory=dict)
+    covered_by_prs: dict[int, list[Result]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    refusals: list[Refusal] = field(default_factory=list)  # a preview's verdict: what the write would refuse
+    refusals: list[Blocker] = field(default_factory=list)  # a preview's verdict: what the write would refuse
 
     def to_json(self) -> dict:
         return {
@@ -74,10 +74,10 @@ class Outcome:
             "url": self.url,
             "pr": self.pr_num,
             "files": sorted(self.files),
-            "added": [s.benchmark_key or s.benchmark for s in self.added],
-            "already_present": [s.benchmark_key or s.benchmark for s in self.already_present],
+            "added": [s.benchmark_key or s.label for s in self.added],
+            "already_present": [s.benchmark_key or s.label for s in self.already_present],
             "conflicts": [c.__dict__ for c in self.conflicts],
-            "open_prs": {str(k): [s.benchmark_key or s.benchmark for s in v] for k, v in self.covered_by_prs.items()},
+            "open_prs": {str(k): [s.benchmark_key or s.label for s in v] for k, v in self.covered_by_prs.items()},
             "problems": [p.__dict__ for p in self.problems],
             "refusals": [r.to_json() for r in self.refusals],
         }
@@ -113,7 +113,7 @@ def make_plan(state: RepoState, change: Change) -> Plan:
 
 
 @dataclass
-class Refusal:
+class Blocker:
     """One reason the write refuses the whole change; the preview reports it, the write raises ``error``."""
 
     kind: str  # conflict | scale | malformed_file | partial_run | pr_conflict | nothing_to_publish
@@ -127,7 +127,7 @@ class Refusal:
         return {"kind": self.kind, "message": self.error.message, "hint": self.error.hint}
 
 
-def refusals(plan: Plan, change: Change, where: str) -> list[Refusal]:
+def refusals(plan: Plan, change: Change, where: str) -> list[Blocker]:
     """The verdict on a planned change: every reason the write refuses it (empty: it may be written).
 
     Computed the same way for a preview and for ``--apply`` / ``--create-pr`` / ``--pr``, so a preview that
@@ -138,7 +138,7 @@ def refusals(plan: Plan, change: Change, where: str) -> list[Refusal]:
     found = [r for r in change.blockers if not change.force]
     suspects = [p for p in plan.problems if p.location == SCALE_NEW]
     if suspects and not change.force:
-        found.append(Refusal("scale", ValidationError(
+        found.append(Blocker("scale", ValidationError(
             "a value looks like it is on another scale than the others; nothing was written:\n"
             + "\n".join(f"  {p.message}" for p in suspects),
             suspects,
@@ -146,7 +146,7 @@ def refusals(plan: Plan, change: Change, where: str) -> list[Refusal]:
         )))
     if plan.blocked:
         bad = [p for p in plan.problems if p.severity == "error"]
-        found.append(Refusal("malformed_file", EvalManagerError(
+        found.append(Blocker("malformed_file", EvalManagerError(
             f"{len(plan.blocked)} result(s) would go into malformed existing file(s); nothing was written:\n"
             + "\n".join(f"  {p}" for p in bad),
             "fix or remove the malformed file first (see `validate`)",
@@ -157,7 +157,7 @@ def refusals(plan: Plan, change: Change, where: str) -> list[Refusal]:
             f"{c.where} has {c.existing_value} ({c.existing_source or 'no source'}), new {c.new_value} ({c.new_source or 'no source'})"
             for c in plan.conflicts
         ]
-        found.append(Refusal("conflict", ConflictError(
+        found.append(Blocker("conflict", ConflictError(
             f"{len(plan.conflicts)} result(s) conflict with {where}; nothing was written:\n" + "\n".join(lines),
             plan.conflicts,
             "check which value is right; --force replaces the published value",
@@ -193,12 +193,12 @@ def preview(state: RepoState, change: Change, where: str, hub: Hub | None = None
     """
     plan = make_plan(state, change)
     found = refusals(plan, change, where)
-    covered: dict[int, list[Score]] = {}
+    covered: dict[int, list[Result]] = {}
     if hub is not None and state.repo_id and plan.added and not found and not change.force:
         try:
             covered = _covered_by_open_prs(hub, state.repo_id, state, change, plan, fresh=False)
         except ConflictError as exc:
-            found.append(Refusal("pr_conflict", exc))
+            found.append(Blocker("pr_conflict", exc))
     if found:
         status, message = "refused", "the write would refuse this change (see refused); nothing would be written"
     elif covered and all(any(s is c for cs in covered.values() for c in cs) for s in plan.added):
@@ -246,11 +246,11 @@ def publish_local(repo_dir: str | Path, change: Change, *, force: bool = False) 
 # --------------------------------------------------------------------------- Hub
 
 
-def describe(scores: list[Score]) -> tuple[str, str]:
+def describe(scores: list[Result]) -> tuple[str, str]:
     """Commit title and PR description: what is added, the values, and the source of each."""
     if len(scores) == 1:
         s = scores[0]
-        title = f"Add {s.benchmark} evaluation result ({_fmt(s.value)})"
+        title = f"Add {s.label} evaluation result ({_fmt(s.value)})"
     else:
         title = f"Add {len(scores)} evaluation results"
     rows = ["| Benchmark | Dataset | Task | Value | Notes | Source |", "|---|---|---|---|---|---|"]
@@ -258,7 +258,7 @@ def describe(scores: list[Score]) -> tuple[str, str]:
         src = s.provenance.name if s.provenance and s.provenance.name else (s.provenance.kind if s.provenance else "")
         url = s.provenance.url if s.provenance and s.provenance.url else ""
         where = f" ({s.location})" if s.location else ""
-        rows.append(f"| {s.benchmark} | `{s.dataset_id}` | `{s.task_id}` | {_fmt(s.value)} | {s.notes or ''} | "
+        rows.append(f"| {s.label} | `{s.dataset_id}` | `{s.task_id}` | {_fmt(s.value)} | {s.notes or ''} | "
                     f"{f'[{src}]({url})' if url else src}{where} |")
     body = (
         "This change adds structured evaluation results "
@@ -305,7 +305,7 @@ def _publish_once(hub: Hub, repo_id: str, change: Change, *, mode: str, pr_num: 
     if pr_num is not None:
         return _commit_into_pr(hub, repo_id, change, pr_num, force, fresh)
 
-    covered: dict[int, list[Score]] = {}
+    covered: dict[int, list[Result]] = {}
     if not force:
         covered = _covered_by_open_prs(hub, repo_id, main, change, plan, fresh)
         covered_ids = {id(s) for scores in covered.values() for s in scores}
@@ -334,9 +334,9 @@ def _publish_once(hub: Hub, repo_id: str, change: Change, *, mode: str, pr_num: 
 
 
 def _covered_by_open_prs(hub: Hub, repo_id: str, main: RepoState, change: Change, plan: Plan,
-                         fresh: bool) -> dict[int, list[Score]]:
+                         fresh: bool) -> dict[int, list[Result]]:
     """Which of the plan's new results an open PR already adds (same value); a different value is a conflict."""
-    covered: dict[int, list[Score]] = {}
+    covered: dict[int, list[Result]] = {}
     pending = list(plan.added)
     for pr in hub.open_pull_requests(repo_id, fresh=fresh):
         if not pending:

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import HubError, InputError
 from .ids import is_repo_id, is_task_id
-from .scores import Score
+from .observation import Observation, TaskRef
+from .result import Result, Unmatched
 
 if TYPE_CHECKING:
     from .hub import Hub
@@ -74,11 +75,6 @@ class Benchmark:
     source_rule: SourceRule | None = None
     source: str = ""  # the mapping file that defines (or last changed) it, for errors
 
-    @property
-    def publishable(self) -> bool:
-        """Whether results can be written to ``.eval_results/`` (dataset and task id both known)."""
-        return bool(self.dataset_id and self.task_id)
-
 
 @dataclass(frozen=True)
 class RegistryMatch:
@@ -86,6 +82,14 @@ class RegistryMatch:
 
     benchmark: Benchmark
     notes: str | None = None
+
+
+@dataclass(frozen=True)
+class _NoMatch:
+    """Why a label names no benchmark; ``ambiguous`` ones are worth a warning (a word would decide)."""
+
+    reason: str
+    ambiguous: bool = False
 
 
 @dataclass(frozen=True)
@@ -236,51 +240,90 @@ class Registry:
         amb = self.ambiguous.get(_parse_label(label).base)
         return [self.benchmarks[k] for k in dict.fromkeys(amb.variants.values())] if amb else []
 
-    def source_refusal(self, score: Score) -> str | None:
-        """Why the benchmark's maintainers would not accept this score's source (None: accepted or no rule)."""
-        bench = self.by_key(score.benchmark_key) if score.benchmark_key else None
-        if bench is None and score.dataset_id:
-            bench = self.lookup(score.dataset_id, score.task_id)
+    def source_refusal(self, result: Result) -> str | None:
+        """Why the benchmark's maintainers would not accept this result's source (None: accepted or no rule)."""
+        bench = self.by_key(result.benchmark_key) if result.benchmark_key else None
+        if bench is None and result.dataset_id:
+            bench = self.lookup(result.dataset_id, result.task_id)
         if bench is None or bench.source_rule is None:
             return None
-        return bench.source_rule.refusal(score.provenance.kind if score.provenance else None)
+        return bench.source_rule.refusal(result.provenance.kind if result.provenance else None)
 
     def why_unmatched(self, label: str, setting: str | None = None, context: str | None = None) -> str | None:
         """Why :meth:`match` gives None (for warnings and errors); None when it matches."""
         found = self._resolve(label, setting, context)
-        return found if isinstance(found, str) else None
+        return found.reason if isinstance(found, _NoMatch) else None
 
-    def annotate(self, scores: Iterable[Score], contexts: Mapping[int, str] | None = None) -> None:
-        """Fill dataset_id / task_id / benchmark_key of scores not yet mapped; merge setup notes.
+    def resolve(self, obs: Observation) -> Result | Unmatched:
+        """The Hub benchmark result an observation is, or why it names none.
 
-        ``contexts`` maps a table number to its heading and caption text (decides "GPQA" -> Diamond).
+        The label is read with its setting and its table's heading (which decides "GPQA" -> Diamond); a
+        source's own task name (:class:`TaskRef`) is resolved by that instead. A value printed as a 0-1
+        fraction becomes a percentage when the benchmark is one.
         """
-        for score in scores:
-            if score.benchmark_key or score.dataset_id:
-                continue
-            context = (contexts or {}).get(score.table) if score.table is not None else None
-            found = self._resolve(score.benchmark, score.setting, context)
-            if isinstance(found, str):
-                if found.startswith("ambiguous"):
-                    score.warnings.append(found)
-                continue
-            bench = found.benchmark
-            score.benchmark_key, score.dataset_id, score.task_id = bench.key, bench.dataset_id, bench.task_id
-            if score.scale == "fraction" and bench.scale == "percent":
-                # the table prints 0-1 fractions: the Hub benchmark is a percentage
-                score.warnings.append(f"{bench.name}: the table prints 0-1 fractions; {score.value:g} is published as "
-                                      f"{score.value * 100:g}")
-                score.value = round(score.value * 100, 10)
-                score.scale = None
-            score.notes = _join_notes(score.notes, found.notes)
-            score.variant = _join_notes(score.variant, found.notes)
-            if bench.dataset_id and not bench.task_id:
-                score.warnings.append(
-                    f"{bench.name}: the task id of {bench.dataset_id} is not known offline; it is read from the "
-                    "dataset's eval.yaml when the command reads the repo from the Hub"
-                )
+        if obs.task is not None:
+            return self._resolve_task(obs, obs.task)
+        found = self._resolve(obs.label, obs.setting, obs.heading)
+        if isinstance(found, _NoMatch):
+            return Unmatched(obs, found.reason, shown=found.ambiguous)
+        return self._result(obs, found.benchmark, found.notes)
 
-    def _resolve(self, label: str, setting: str | None, context: str | None) -> RegistryMatch | str:
+    def results(self, observations: Iterable[Observation]) -> list[Result]:
+        """Every observation as a result: resolved, or (unmatched) kept under its printed label only."""
+        return [found.as_result() if isinstance(found := self.resolve(o), Unmatched) else found for o in observations]
+
+    def _resolve_task(self, obs: Observation, ref: TaskRef) -> Result | Unmatched:
+        if ref.dataset_id:
+            return self._hub_task(obs, ref.dataset_id, ref.task_id)
+        if ref.label:
+            found = self._resolve(ref.label, obs.setting, obs.heading)
+            if isinstance(found, _NoMatch):
+                return Unmatched(obs, found.reason, shown=found.ambiguous)
+            return self._result(obs, found.benchmark, found.notes)
+        if ref.key is None:
+            return Unmatched(obs, "the source maps it to no benchmark")  # the source has said why
+        bench = self.by_key(ref.key)
+        if bench is None:
+            return Unmatched(obs, f"registry key {ref.key!r} (for {obs.label}) is not in the registry", shown=True)
+        match = self.match(bench.name, obs.setting)  # a setting the task states (shots) may be a variant
+        return self._result(obs, bench, match.notes if match is not None and match.benchmark.key == bench.key else None)
+
+    def _hub_task(self, obs: Observation, dataset_id: str, task_id: str | None) -> Result | Unmatched:
+        """A Hub benchmark's own task: its dataset and task id, registered or not; without a task id only a
+        one-task benchmark fits."""
+        if task_id is None:
+            known = self.known_task_ids(dataset_id) or set()
+            if len(known) != 1:
+                return Unmatched(obs, f"task hf/{dataset_id} names no task id and the registry knows "
+                                      f"{'several' if known else 'none'}: run hf/{dataset_id}/TASK_ID", shown=True)
+            (task_id,) = known
+        bench = self.lookup(dataset_id, task_id)
+        if bench is not None:
+            return self._result(obs, bench, None, task_id)
+        return Result(label=obs.label, value=obs.value, dataset_id=dataset_id, task_id=task_id, run_notes=obs.notes,
+                      provenance=obs.provenance, date=obs.date, location=obs.location, observation=obs,
+                      warnings=obs.warnings)
+
+    def confirmed(self, obs: Observation, bench: Benchmark) -> Result:
+        """The result of an observation the user confirmed to be ``bench`` (a card's bare "GPQA" row)."""
+        return self._result(obs, bench, None)
+
+    def _result(self, obs: Observation, bench: Benchmark, variant: str | None, task_id: str | None = None) -> Result:
+        warnings = list(obs.warnings)
+        value = obs.value
+        if obs.scale == "fraction" and bench.scale == "percent":
+            # the table prints 0-1 fractions: the Hub benchmark is a percentage
+            warnings.append(f"{bench.name}: the table prints 0-1 fractions; {value:g} is published as {value * 100:g}")
+            value = round(value * 100, 10)
+        task_id = task_id or bench.task_id
+        if bench.dataset_id and not task_id:
+            warnings.append(f"{bench.name}: the task id of {bench.dataset_id} is not known offline; it is read from "
+                            "the dataset's eval.yaml when the command reads the repo from the Hub")
+        return Result(label=obs.label, value=value, dataset_id=bench.dataset_id, task_id=task_id,
+                      benchmark_key=bench.key, variant=variant, run_notes=obs.notes, provenance=obs.provenance,
+                      date=obs.date, location=obs.location, observation=obs, warnings=tuple(warnings))
+
+    def _resolve(self, label: str, setting: str | None, context: str | None) -> RegistryMatch | _NoMatch:
         parsed = _parse_label(label)
         pieces = parsed.pieces + _split_pieces(setting)
         key = self._index.get(parsed.base)
@@ -291,19 +334,19 @@ class Registry:
                 return self._disambiguate(amb, parsed.quals, pieces, context)
             key, extra = self._versioned(parsed.base)
         if key is None:
-            return f"{label!r} is not in the benchmark registry"
+            return _NoMatch(f"{label!r} is not in the benchmark registry")
         bench = self.benchmarks[key]
         return RegistryMatch(bench, _notes(bench, parsed.quals, pieces, extra))
 
     def _disambiguate(self, amb: _Ambiguous, quals: list[str], pieces: list[str],
-                      context: str | None) -> RegistryMatch | str:
+                      context: str | None) -> RegistryMatch | _NoMatch:
         chosen = _chosen(amb, pieces, context)
         rest = [p for p in pieces if _norm(p) not in amb.variants]
         if len(chosen) != 1:
             options = ", ".join(sorted({self.benchmarks[k].name for k in amb.variants.values()}))
             why = ("the label, setting and heading name several" if chosen
                    else "nothing in the label, setting or heading says which")
-            return f"ambiguous: {amb.message} ({why}); name one of: {options}"
+            return _NoMatch(f"ambiguous: {amb.message} ({why}); name one of: {options}", ambiguous=True)
         bench = self.benchmarks[chosen.pop()]
         return RegistryMatch(bench, _notes(bench, quals, rest, []))
 
@@ -467,11 +510,6 @@ def _in_context(amb: _Ambiguous, word: str, context: str) -> bool:
         return True
     alone = re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", context.lower())
     return word in amb.heading_words and alone is not None
-
-
-def _join_notes(*notes: str | None) -> str | None:
-    parts = [n for n in notes if n]
-    return "; ".join(dict.fromkeys(parts)) or None
 
 
 # ---------------------------------------------------------------------- mapping files

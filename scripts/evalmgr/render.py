@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .errors import EvalManagerError, Problem
     from .extract import TableSummary
     from .publish import Change, Outcome
-    from .scores import Score
+    from .result import Result
     from .sources.paper import PaperReport, PaperText
 
 SECRET_VARS = ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "AA_API_KEY")
@@ -74,17 +74,19 @@ def _finite(data: Any) -> Any:
     return data
 
 
-def score_json(s: Score) -> dict[str, Any]:
+def result_json(s: Result) -> dict[str, Any]:
+    """A result as the JSON output shows it (what the source printed, and what it resolved to)."""
     p = s.provenance
+    obs = s.observation
     return {
-        "benchmark": s.benchmark,
-        "setting": s.setting,
+        "benchmark": s.label,
+        "setting": obs.setting if obs else None,
         "value": s.value,
         "dataset_id": s.dataset_id,
         "task_id": s.task_id,
         "benchmark_key": s.benchmark_key,
         "notes": s.notes,
-        "table": s.table,
+        "table": obs.table if obs else None,
         "location": s.location,
         "date": s.date,
         "source": {k: v for k, v in (p.__dict__ if p else {}).items() if v} or None,
@@ -97,11 +99,11 @@ def score_json(s: Score) -> dict[str, Any]:
 
 def print_collected(args: argparse.Namespace, collected: Collected, change: Change, outcome: Outcome) -> int:
     """Print the results and the verdict; exit 1 when the change is refused (preview and write alike)."""
-    refused = collected.refused + [r.message for r in outcome.refusals]
+    refused = [*map(str, collected.refused), *(r.message for r in outcome.refusals)]
     if args.format == "json":
         emit_json({
             "repo_id": collected.repo_id,
-            "results": [score_json(s) for s in collected.scores],
+            "results": [result_json(s) for s in collected.results],
             "notes": collected.notes,
             "warnings": collected.warnings,
             "refused": refused,
@@ -127,7 +129,7 @@ def print_collected(args: argparse.Namespace, collected: Collected, change: Chan
         for p in outcome.problems:
             err(f"{p.severity}: {p.location}: {p.message}")
         for s in outcome.already_present:
-            note(f"already present: {s.benchmark} = {s.value:g}")
+            note(f"already present: {s.label} = {s.value:g}")
         if change.force:
             for c in outcome.conflicts:
                 err(f"conflict (forced): {c.dataset_id} [{c.task_id}] {c.existing_value} -> {c.new_value}")
@@ -230,7 +232,7 @@ def print_paper_candidates(reports: list[tuple[PaperText, PaperReport]], fmt: st
     if fmt == "json":
         emit_json({"papers": [
             {"id": paper.id, "title": paper.title, "kind": paper.kind,
-             "candidates": [{**score_json(c.score), "page": c.page, "paper_table": c.table,
+             "candidates": [{**result_json(c.result), "page": c.page, "paper_table": c.table,
                              "confirmed": c.confirmed, "reason": c.reason} for c in report.candidates]}
             for paper, report in reports]})
         return 0
@@ -241,7 +243,7 @@ def print_paper_candidates(reports: list[tuple[PaperText, PaperReport]], fmt: st
         for c in report.candidates:
             mark = "exact" if c.confirmed else "check"
             where = f"page {c.page}" if c.page else f"table {c.table}"
-            out(f"  [{mark}] {c.score.benchmark} = {c.score.value:g}  ({where}; {c.reason})")
+            out(f"  [{mark}] {c.result.label} = {c.result.value:g}  ({where}; {c.reason})")
     return 0
 
 

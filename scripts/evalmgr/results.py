@@ -23,14 +23,14 @@ from typing import TYPE_CHECKING, Any
 from .errors import Conflict, EvalManagerError, Problem, UsageError, ValidationError
 from .ids import is_repo_id, is_task_id
 from .safeload import ParseError, yaml_compose
-from .scores import Score
+from .result import Result
 
 if TYPE_CHECKING:
     from huggingface_hub import EvalResultEntry
 
     from .registry import Benchmark, Registry
 
-    Item = Score | EvalResultEntry
+    Item = Result | EvalResultEntry
 
 EVAL_DIR = ".eval_results"
 MAX_FILE_CHARS = 1_000_000  # result files are a few hundred bytes; refuse to parse megabytes of YAML
@@ -43,29 +43,29 @@ _ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-
 # --------------------------------------------------------------------------- building
 
 
-def entry_from_score(score: Score) -> EvalResultEntry:
+def entry_from_score(score: Result) -> EvalResultEntry:
     """The entry for a registered score; refuses a score without dataset and task id (never a guess)."""
     from huggingface_hub import EvalResultEntry
 
     if not score.dataset_id:
         raise EvalManagerError(
-            f"{score.benchmark!r} has no registered Hub benchmark dataset; it is not written to {EVAL_DIR}/",
+            f"{score.label!r} has no registered Hub benchmark dataset; it is not written to {EVAL_DIR}/",
             "add it to a --mapping file with its dataset_id and task_id, or use --format model-index",
         )
     if not score.task_id:
         raise EvalManagerError(
-            f"{score.benchmark!r} ({score.dataset_id}) has no known task id; it is not written to {EVAL_DIR}/",
+            f"{score.label!r} ({score.dataset_id}) has no known task id; it is not written to {EVAL_DIR}/",
             "set task_id (a task from the dataset's eval.yaml) in a --mapping file; add-eval also takes --task-id",
         )
     value = finite_number(score.value)
     if value is None:
-        raise EvalManagerError(f"{score.benchmark!r}: value {score.value!r} is not a finite number")
+        raise EvalManagerError(f"{score.label!r}: value {score.value!r} is not a finite number")
     source = score.provenance if score.provenance and score.provenance.url else None
     return EvalResultEntry(
         dataset_id=score.dataset_id,
         task_id=score.task_id,
         value=value,
-        date=_iso_date(score.date, score.benchmark),
+        date=_iso_date(score.date, score.label),
         source_url=source.url if source else None,
         source_name=source.name if source else None,
         source_user=source.user if source else None,
@@ -96,8 +96,8 @@ def eval_results_path(item: Item, registry: Registry | None = None) -> str:
     """``.eval_results/<stem>[_<notes slug>].yaml``: one file per benchmark and variant."""
     bench = benchmark_of(item, registry)
     stem = bench.file_stem if bench else slug((item.dataset_id or "").split("/")[-1]) or "results"
-    # A Score names its file by its variant (tools, thinking, shots), not by run details in its notes.
-    notes = _clean_notes(item.variant if isinstance(item, Score) else item.notes)
+    # A Result names its file by its variant (tools, thinking, shots), not by run details in its notes.
+    notes = _clean_notes(item.variant if isinstance(item, Result) else item.notes)
     name = f"{stem}_{slug(notes)}" if notes else stem
     return f"{EVAL_DIR}/{name}.yaml"
 
@@ -240,7 +240,7 @@ class ResultsPlan:
     """What merging new results into a repo's ``.eval_results/`` would change; nothing is written here."""
 
     files: dict[str, str] = field(default_factory=dict)  # repo path -> new full text (only files that change)
-    added: list[Any] = field(default_factory=list)  # the caller's items (Score or EvalResultEntry)
+    added: list[Any] = field(default_factory=list)  # the caller's items (Result or EvalResultEntry)
     already_present: list[Any] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -276,7 +276,7 @@ def plan_eval_results(
     planned: dict[tuple, Any] = {}
     replacements: dict[str, list[EvalResultEntry]] = {}
     for item in new:
-        entry = item if not isinstance(item, Score) else entry_from_score(item)
+        entry = item if not isinstance(item, Result) else entry_from_score(item)
         key = identity(entry)
         if key in known:
             _merge_known(plan, item, entry, known[key], replacements if replace_conflicts else None)
@@ -492,8 +492,8 @@ def _source_text(entry: EvalResultEntry) -> str | None:
 
 
 def _label(item: Any) -> str:
-    if isinstance(item, Score):
-        return item.benchmark
+    if isinstance(item, Result):
+        return item.label
     return f"{item.dataset_id} [{item.task_id}]" + (f" ({item.notes})" if item.notes else "")
 
 

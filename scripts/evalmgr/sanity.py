@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .errors import EvalManagerError, HubError, RepoNotFoundError
-from .scores import Score
+from .result import Result
 
 if TYPE_CHECKING:
     from .hub import Hub
@@ -98,7 +98,7 @@ def judge(value: float, board: Board, repo_id: str | None, higher_is_better: boo
     return None
 
 
-def check_scores(hub: Hub, scores: list[Score], repo_id: str | None,
+def check_scores(hub: Hub, scores: list[Result], repo_id: str | None,
                  registry: Registry | None) -> tuple[list[str], list[str]]:
     """(flags, notes) for the scores that have a Hub benchmark: a flag per implausible value, a note per
     leaderboard that could not be read."""
@@ -116,5 +116,5 @@ def check_scores(hub: Hub, scores: list[Score], repo_id: str | None,
         bench = registry.lookup(s.dataset_id, s.task_id) if registry is not None else None
         why = judge(s.value, board, repo_id, bench.higher_is_better if bench else True)
         if why:
-            flags.append(f"leaderboard check: {s.benchmark}: {why}")
+            flags.append(f"leaderboard check: {s.label}: {why}")
     return flags, notes

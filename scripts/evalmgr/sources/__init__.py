@@ -1,1 +1,1 @@
-"""Score sources: each adapter turns one kind of input into :class:`evalmgr.scores.Score` objects."""
+"""Sources: each turns one kind of input into a :class:`evalmgr.observation.SourceReport` of observations."""

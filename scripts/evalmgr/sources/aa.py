@@ -25,10 +25,12 @@ from ..errors import Candidate, ModelNotFoundError, SourceError, UsageError
 from ..download import read_body
 from ..hub import retry_after_seconds, retry_budget
 from ..results import finite_number
-from ..scores import Provenance, Score
+from ..observation import Observation, Provenance, SourceReport, TaskRef
 
 if TYPE_CHECKING:
     from ..registry import Registry
+    from ..result import Result
+
 
 AA_DEFAULT_BASE = "https://artificialanalysis.ai"
 MODELS_PATHS = ("/api/v2/language/models", "/api/v2/data/llms/models")  # current, then the older one
@@ -96,12 +98,10 @@ class AAModel:
 
 
 @dataclass
-class AAReport:
-    """Scores ready for the registry/writers plus what must only be shown."""
+class AAReport(SourceReport):
+    """Observations (one per known key) plus what must only be shown."""
 
-    scores: list[Score]
-    informational: dict[str, float]  # composite 0-100 indexes: never written as benchmarks
-    warnings: list[str] = field(default_factory=list)
+    informational: dict[str, float] = field(default_factory=dict)  # composite 0-100 indexes: never benchmarks
     unknown: dict[str, Any] = field(default_factory=dict)  # keys this version does not know
 
 
@@ -366,17 +366,10 @@ def fraction_to_percent(value: float) -> float:
     return float(Decimal(repr(float(value))) * 100)
 
 
-def scores_from_aa(model: AAModel, registry: Registry | None = None) -> AAReport:
-    """Turn one model's evaluations into Scores (benchmark = the AA key) and informational indexes.
-
-    Scores carry dataset/task ids only when the mapped label is registered; the others are
-    shown but cannot be written into ``.eval_results/``.
-    """
-    if registry is None:
-        from ..registry import Registry
-
-        registry = Registry.load()
-    report = AAReport(scores=[], informational={})
+def observations_from_aa(model: AAModel) -> AAReport:
+    """One model's evaluations as observations (label = the AA key, resolved by its benchmark label) and
+    its informational indexes."""
+    report = AAReport()
     missing, bad = [], []
     for key, raw in model.evaluations.items():
         if raw is None:
@@ -392,7 +385,7 @@ def scores_from_aa(model: AAModel, registry: Registry | None = None) -> AAReport
                 f"{key}: value {raw} is not a 0-1 fraction; the API's scale may have changed, not imported"
             )
         else:
-            report.scores.append(_score(model, key, float(raw), registry))
+            report.observations.append(_observation(model, key, float(raw)))
     if missing:
         report.warnings.append("not measured by Artificial Analysis (null): " + ", ".join(sorted(missing)))
     if bad:
@@ -401,24 +394,29 @@ def scores_from_aa(model: AAModel, registry: Registry | None = None) -> AAReport
         report.warnings.append(
             "keys not known to this version, shown but not imported: " + ", ".join(sorted(report.unknown))
         )
-    unregistered = [s.benchmark for s in report.scores if s.dataset_id is None]
-    if unregistered:
-        report.warnings.append(
-            "no Hub benchmark dataset registered (shown, never written to .eval_results): " + ", ".join(unregistered)
-        )
     return report
 
 
-def _score(model: AAModel, key: str, raw: float, registry: Registry) -> Score:
-    """One Score for an AA key, mapped through the registry by the key's exact benchmark label."""
+def _observation(model: AAModel, key: str, raw: float) -> Observation:
+    """One AA key's value, as a percentage; the registry resolves it by the key's exact benchmark label."""
     bench = AA_BENCHMARKS[key]
-    score = Score(
-        benchmark=bench.label,
+    return Observation(
+        label=key,  # shown as AA prints it
         value=fraction_to_percent(raw),
         location=f"Artificial Analysis model {model.creator_slug}/{model.slug}, key {key!r} ({bench.label})",
         notes="; ".join(n for n in (HARNESS_NOTE, bench.note) if n),
         provenance=AA_PROVENANCE,
+        task=TaskRef(label=bench.label),
     )
-    registry.annotate([score])
-    score.benchmark = key  # shown as AA prints it; the mapping above came from the exact label
-    return score
+
+
+def aa_results(model: AAModel, registry: Registry) -> tuple[AAReport, list[Result]]:
+    """The model's observations resolved by the registry; keys without a Hub benchmark are named in a warning."""
+    report = observations_from_aa(model)
+    results = registry.results(report.observations)
+    unregistered = [r.label for r in results if r.dataset_id is None]
+    if unregistered:
+        report.warnings.append(
+            "no Hub benchmark dataset registered (shown, never written to .eval_results): " + ", ".join(unregistered)
+        )
+    return report, results

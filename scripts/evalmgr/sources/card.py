@@ -5,10 +5,10 @@ from __future__ import annotations
 import dataclasses
 
 from ..extract import ExtractionReport, extract
-from ..scores import Provenance
+from ..observation import Provenance
 
 
-def scores_from_card(
+def observations_from_card(
     readme_text: str,
     repo_id: str | None,
     *,
@@ -16,12 +16,12 @@ def scores_from_card(
     model_name: str | None = None,
     model_column_index: int | None = None,
 ) -> ExtractionReport:
-    """Extract the card's scores (same options as :func:`evalmgr.extract.extract`) and mark them as from the card."""
+    """Extract the card's values (same options as :func:`evalmgr.extract.extract`) and mark them as from the card."""
     report = extract(readme_text, repo_id, table=table, model_name=model_name, model_column_index=model_column_index)
     source = Provenance(
         kind="model_card",
         url=f"https://huggingface.co/{repo_id}" if repo_id else None,
         name="Model card",
     )
-    report.scores = [dataclasses.replace(s, provenance=source) for s in report.scores]
+    report.observations = [dataclasses.replace(o, provenance=source) for o in report.observations]
     return report

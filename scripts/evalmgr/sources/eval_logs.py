@@ -15,17 +15,14 @@ import io
 import re
 import struct
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import InputError, SourceError
 from ..safeload import ParseError, json_load
-from ..scores import Provenance, Score
-
-if TYPE_CHECKING:
-    from ..registry import Registry
+from ..observation import Observation, Provenance, SourceReport, TaskRef
 
 # framework task name -> (registry key, metric to read or None for the framework's headline metric)
 INSPECT_TASKS: dict[str, tuple[str, str | None]] = {
@@ -92,10 +89,10 @@ _RESULTS_DATE = re.compile(r"results_(\d{4}-\d{2}-\d{2})T")
 
 
 @dataclass
-class LogScore:
-    """One score read from a log, with what the publishing guards need to know about the run."""
+class LogRun:
+    """One value read from a log, with what the publishing guards need to know about the run."""
 
-    score: Score
+    observation: Observation
     framework: str  # "inspect-ai" | "lighteval" | "lm-evaluation-harness"
     task: str  # the framework's task name
     metric: str
@@ -107,18 +104,20 @@ class LogScore:
     revision: str | None = None  # the model revision the log names, when it names one
 
 
-def scores_from_logs(paths: list[Path], logs_url: str | None = None,
-                     registry: Registry | None = None) -> list[LogScore]:
-    """Every score in the given log files (folders are searched for logs), mapped to the registry.
+@dataclass
+class LogsReport(SourceReport):
+    """The source report of log files, with each value's run (``observations`` are the runs' observations)."""
 
-    ``logs_url`` is where the logs are published (the entries' ``source.url``); ``registry`` defaults to
-    the bundled one. Raises InputError for unreadable files, SourceError for runs that did not finish.
+    runs: list[LogRun] = field(default_factory=list)
+
+
+def observations_from_logs(paths: list[Path], logs_url: str | None = None) -> LogsReport:
+    """Every value in the given log files (folders are searched for logs), named by its framework task.
+
+    ``logs_url`` is where the logs are published (the entries' ``source.url``). Raises InputError for
+    unreadable files, SourceError for runs that did not finish.
     """
-    if registry is None:
-        from ..registry import Registry
-
-        registry = Registry.load()
-    found: list[LogScore] = []
+    found: list[LogRun] = []
     for path in _expand(paths):
         inspect = path.suffix == ".eval" or (path.suffix == ".json" and not path.name.startswith("results_"))
         log = read_inspect_log(path) if inspect else _read_json(path)
@@ -128,12 +127,11 @@ def scores_from_logs(paths: list[Path], logs_url: str | None = None,
             framework = "inspect-ai" if inspect else "lighteval / lm-evaluation-harness"
             raise InputError(f"{path}: unexpected structure for a {framework} log ({type(exc).__name__}: "
                              f"{str(exc)[:200]})", "pass a log written by the framework, unmodified") from None
-    for item in found:
-        _annotate(item, registry)
-    return found
+    runs = [replace(item, observation=_named(item)) for item in found]
+    return LogsReport(observations=[r.observation for r in runs], runs=runs)
 
 
-def model_mismatch(item: LogScore, repo_id: str, revision: str | None) -> str | None:
+def model_mismatch(item: LogRun, repo_id: str, revision: str | None) -> str | None:
     """Why the log's model may not be ``repo_id`` at ``revision`` (both named), or None when it is.
 
     A local folder cannot be checked against a repo id, so it needs the user's confirmation like another repo.
@@ -270,7 +268,7 @@ def _is_inspect_json(path: Path) -> bool:
 # ---------------------------------------------------------------------- inspect-ai
 
 
-def _inspect_scores(path: Path, log: dict, logs_url: str | None) -> list[LogScore]:
+def _inspect_scores(path: Path, log: dict, logs_url: str | None) -> list[LogRun]:
     spec = log.get("eval") or {}
     if "results" not in log and "status" not in log:
         raise InputError(f"{path}: not an inspect log (no eval results)")
@@ -291,12 +289,12 @@ def _inspect_scores(path: Path, log: dict, logs_url: str | None) -> list[LogScor
     if epochs and epochs > 1:
         notes += f"; {epochs} epochs"
     shots = next((v for k, v in task_args.items() if k in _SHOT_ARGS and type(v) is int), INSPECT_SHOTS.get(task))
+    local = [f"task {task!r} comes from the local file {spec['task_file']}: not a registered benchmark"
+             ] if spec.get("task_file") else []
     score = _score(task, value, _date(spec.get("created")), notes, path, metric_name, "inspect-ai", logs_url,
-                   f"{shots}-shot" if shots is not None else None)
-    if spec.get("task_file"):
-        score.warnings.append(f"task {task!r} comes from the local file {spec['task_file']}: not a registered benchmark")
+                   f"{shots}-shot" if shots is not None else None, local)
     revision = (spec.get("model_args") or {}).get("revision")
-    return [LogScore(score, "inspect-ai", task, metric_name, partial, done, total, spec.get("model"), path, revision)]
+    return [LogRun(score, "inspect-ai", task, metric_name, partial, done, total, spec.get("model"), path, revision)]
 
 
 def _inspect_metric(results: dict, wanted: str | None) -> tuple[str, float]:
@@ -316,7 +314,7 @@ def _inspect_metric(results: dict, wanted: str | None) -> tuple[str, float]:
 # ---------------------------------------------------------------------- results_*.json: lighteval or lm-eval
 
 
-def _results_scores(path: Path, data: dict, logs_url: str | None) -> list[LogScore]:
+def _results_scores(path: Path, data: dict, logs_url: str | None) -> list[LogRun]:
     """A ``results_*.json``: lighteval's has ``config_general``, lm-evaluation-harness's ``config`` and ``n-shot``."""
     if "results" in data and "config_general" in data:
         return _lighteval_scores(path, data, logs_url)
@@ -329,7 +327,7 @@ def _results_scores(path: Path, data: dict, logs_url: str | None) -> list[LogSco
 # ---------------------------------------------------------------------- lm-evaluation-harness
 
 
-def _lm_eval_scores(path: Path, data: dict, logs_url: str | None) -> list[LogScore]:
+def _lm_eval_scores(path: Path, data: dict, logs_url: str | None) -> list[LogRun]:
     config = data.get("config") or {}
     results = data.get("results") or {}
     model_args = _key_values(config.get("model_args"))
@@ -363,17 +361,18 @@ def _lm_eval_scores(path: Path, data: dict, logs_url: str | None) -> list[LogSco
         notes = _notes(f"lm-evaluation-harness {version}" if version else "lm-evaluation-harness", model_args,
                        None, _partial_text(done, total, partial, "--limit"), extra + setup)
         setting = f"{shots.pop()}-shot" if len(shots) == 1 else None
-        score = _score(task, value, date, notes, path, metric_key, "lm-evaluation-harness", logs_url, setting)
+        doubts = []
         if wanted is not None and metric_key != wanted:
-            score.warnings.append(f"task {task!r} has no {wanted} in {path.name}: {metric_key} is not its score")
+            doubts.append(f"task {task!r} has no {wanted} in {path.name}: {metric_key} is not its score")
         if ((data.get("higher_is_better") or {}).get(task) or {}).get(metric_name) is False:
-            score.warnings.append(f"metric {metric_name} of task {task!r} is lower-is-better: not a benchmark score")
+            doubts.append(f"metric {metric_name} of task {task!r} is lower-is-better: not a benchmark score")
         if task in counted and done is not None and counted[task] != done:
-            score.warnings.append(f"the samples file of task {task!r} holds {counted[task]} documents, "
-                                  f"the results say {done}: the logs do not agree")
+            doubts.append(f"the samples file of task {task!r} holds {counted[task]} documents, "
+                          f"the results say {done}: the logs do not agree")
         if _is_local(((data.get("configs") or {}).get(task) or {}).get("dataset_path")):
-            score.warnings.append(f"task {task!r} reads a local dataset: not a registered benchmark")
-        found.append(LogScore(score, "lm-evaluation-harness", task, metric_key, partial, done, total, model, path,
+            doubts.append(f"task {task!r} reads a local dataset: not a registered benchmark")
+        score = _score(task, value, date, notes, path, metric_key, "lm-evaluation-harness", logs_url, setting, doubts)
+        found.append(LogRun(score, "lm-evaluation-harness", task, metric_key, partial, done, total, model, path,
                               revision))
     return found
 
@@ -446,7 +445,7 @@ def _is_local(dataset: Any) -> bool:
 # ---------------------------------------------------------------------- lighteval
 
 
-def _lighteval_scores(path: Path, data: dict, logs_url: str | None) -> list[LogScore]:
+def _lighteval_scores(path: Path, data: dict, logs_url: str | None) -> list[LogRun]:
     general = data["config_general"]
     max_samples = general.get("max_samples")
     date = _RESULTS_DATE.search(path.name)
@@ -472,15 +471,16 @@ def _lighteval_scores(path: Path, data: dict, logs_url: str | None) -> list[LogS
             count, extra = _partial_text(max_samples, None, partial, "--max-samples"), []
         notes = _notes("lighteval", model_args, None, count, extra)
         setting = f"{shots}-shot" if shots is not None else None
-        score = _score(task, value, date.group(1) if date else None, notes, path, metric_name, "lighteval",
-                       logs_url, setting)
         hf_repo = ((data.get("config_tasks") or {}).get(full_name) or {}).get("hf_repo")
+        doubts = []
         if hf_repo and hf_repo.startswith(("/", ".")):
-            score.warnings.append(f"task {task!r} reads the local dataset {hf_repo}: not a registered benchmark")
+            doubts.append(f"task {task!r} reads the local dataset {hf_repo}: not a registered benchmark")
         if rows is not None and max_samples is not None and rows > max_samples:
-            score.warnings.append(f"the details of task {task!r} hold {rows} samples, more than --max-samples "
-                                  f"{max_samples}: the logs do not agree")
-        found.append(LogScore(score, "lighteval", task, metric_name, partial,
+            doubts.append(f"the details of task {task!r} hold {rows} samples, more than --max-samples "
+                          f"{max_samples}: the logs do not agree")
+        score = _score(task, value, date.group(1) if date else None, notes, path, metric_name, "lighteval",
+                       logs_url, setting, doubts)
+        found.append(LogRun(score, "lighteval", task, metric_name, partial,
                               rows if rows is not None else max_samples, None, general.get("model_name"), path,
                               model_config.get("revision")))
     return found
@@ -544,61 +544,37 @@ def _partial_text(done: int | None, total: int | None, partial: bool, flag: str)
 
 
 def _score(task: str, value: float, date: str | None, notes: str, path: Path, metric: str, framework: str,
-           logs_url: str | None, setting: str | None = None) -> Score:
-    warnings = []
+           logs_url: str | None, setting: str | None, doubts: list[str]) -> Observation:
+    warnings = list(doubts)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-        warnings.append(f"metric {metric}={value!r} is not a 0-1 fraction: not converted to a percentage")
+        warnings.insert(0, f"metric {metric}={value!r} is not a 0-1 fraction: not converted to a percentage")
         shown = value if isinstance(value, (int, float)) and not isinstance(value, bool) else float("nan")
     else:
         shown = percent(value)
-    return Score(benchmark=task, value=shown, setting=setting, location=f"{path.name}: task {task}, metric {metric}",
-                 notes=notes, date=date,
-                 provenance=Provenance(kind="logs", url=logs_url, name=f"{framework} evaluation logs"),
-                 warnings=warnings)
+    return Observation(label=task, value=shown, setting=setting, location=f"{path.name}: task {task}, metric {metric}",
+                       notes=notes, date=date,
+                       provenance=Provenance(kind="logs", url=logs_url, name=f"{framework} evaluation logs"),
+                       warnings=tuple(warnings))
 
 
 def _date(created: str | None) -> str | None:
     return created[:10] if created and re.match(r"\d{4}-\d{2}-\d{2}", created) else None
 
 
-def _annotate(item: LogScore, registry: Registry) -> None:
-    """Registry key, dataset and task id from the task table; unmapped and local tasks stay unmapped.
+def _named(item: LogRun) -> Observation:
+    """The observation with the benchmark its framework task names (the task table); unmapped and local tasks
+    name none, and say so.
 
     An inspect task ``hf/ORG/DATASET/TASK_ID`` ran from the Hub dataset's own ``eval.yaml``: its dataset and
     task id are the benchmark's, registered or not.
     """
+    obs = item.observation
     table = {"inspect-ai": INSPECT_TASKS, "lighteval": LIGHTEVAL_TASKS}.get(item.framework, LM_EVAL_TASKS)
     hub_task = _HUB_TASK.fullmatch(item.task) if item.framework == "inspect-ai" else None
     key = table.get(item.task, (None, None))[0]
-    score = item.score
-    if hub_task and not score.warnings:
-        _annotate_hub_task(score, hub_task["dataset"], hub_task["task"], registry)
-        return
-    if key is None or score.warnings:
-        score.warnings.append(f"{item.framework} task {item.task!r} is not mapped to a registry benchmark")
-        return
-    bench = registry.by_key(key)
-    if bench is None:
-        score.warnings.append(f"registry key {key!r} (for {item.task}) is not in the registry")
-        return
-    shots = INSPECT_SHOTS.get(item.task)
-    setting = score.setting or (f"{shots}-shot" if shots is not None else None)
-    match = registry.match(bench.name, setting)
-    score.benchmark_key, score.dataset_id, score.task_id = bench.key, bench.dataset_id, bench.task_id
-    if match is not None and match.benchmark.key == bench.key and match.notes:
-        score.notes = f"{score.notes}; {match.notes}"
-        score.variant = match.notes
-
-
-def _annotate_hub_task(score: Score, dataset_id: str, task_id: str | None, registry: Registry) -> None:
-    """Dataset and task id of a Hub benchmark's own task; without a task id only a one-task benchmark fits."""
-    if task_id is None:
-        known = registry.known_task_ids(dataset_id) or set()
-        if len(known) != 1:
-            score.warnings.append(f"task hf/{dataset_id} names no task id and the registry knows "
-                                  f"{'several' if known else 'none'}: run hf/{dataset_id}/TASK_ID")
-            return
-        (task_id,) = known
-    bench = registry.lookup(dataset_id, task_id)
-    score.dataset_id, score.task_id = (bench.dataset_id, task_id) if bench else (dataset_id, task_id)
-    score.benchmark_key = bench.key if bench else None
+    if hub_task and not obs.warnings:
+        return replace(obs, task=TaskRef(dataset_id=hub_task["dataset"], task_id=hub_task["task"]))
+    if key is None or obs.warnings:
+        return replace(obs, task=TaskRef(), warnings=obs.warnings + (
+            f"{item.framework} task {item.task!r} is not mapped to a registry benchmark",))
+    return replace(obs, task=TaskRef(key=key))

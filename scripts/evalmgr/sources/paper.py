@@ -16,13 +16,14 @@ import io
 import os
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ..download import read_body
 from ..errors import SourceError, UsageError
 from ..hub import retry_budget, transport_errors, unreachable
-from ..scores import Provenance, Score
+from ..observation import Provenance, SourceReport
+from ..result import Result
 
 if TYPE_CHECKING:
     from huggingface_hub import HfApi
@@ -59,9 +60,9 @@ class PaperText:
 
 @dataclass
 class PaperCandidate:
-    """One number from a paper, with where it came from and whether it may be published."""
+    """One number from a paper, resolved by the registry, with where it came from and whether it may be published."""
 
-    score: Score
+    result: Result
     page: int | None  # 1-based PDF page; None for markdown
     table: int  # 1-based table number within the paper (markdown) or within the rebuilt PDF tables
     confirmed: bool
@@ -69,9 +70,10 @@ class PaperCandidate:
 
 
 @dataclass
-class PaperReport:
-    candidates: list[PaperCandidate]
-    warnings: list[str] = field(default_factory=list)
+class PaperReport(SourceReport):
+    """The paper's observations, each judged as a candidate (only confirmed ones may be published)."""
+
+    candidates: list[PaperCandidate] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- finding papers
@@ -268,7 +270,6 @@ def _md_row(cells: list[str]) -> str:
 
 # --------------------------------------------------------------------------- scores
 
-_RELAXED = "not an exact name match"  # how extract() words a model found by a relaxed rule
 _BASE_CONTEXT = re.compile(r"\b(?:base|pre-?train(?:ed|ing)?|foundation)\b(?! on)", re.IGNORECASE)
 _INSTRUCT_CONTEXT = re.compile(
     r"\b(?:instruct(?:ed)?|instruction[- ]tuned|instruct-tuned|chat|post-?trained|sft|rlhf|dpo)\b", re.IGNORECASE
@@ -287,7 +288,7 @@ def _context_variants(context: str) -> set[str]:
     return {v for v, rx in (("base", _BASE_CONTEXT), ("instruct", _INSTRUCT_CONTEXT)) if rx.search(context)}
 
 
-def scores_from_paper(
+def candidates_from_paper(
     paper: PaperText,
     repo_id: str | None,
     model_name: str | None = None,
@@ -306,7 +307,7 @@ def scores_from_paper(
         from ..registry import Registry
 
         registry = Registry.load()
-    report = PaperReport(candidates=[], warnings=list(paper.warnings))
+    report = PaperReport(warnings=list(paper.warnings))
     if paper.kind == "pdf":
         rebuilt = pdf_tables(paper.pages or [])
         doc, pages = pdf_tables_markdown(rebuilt), [t.page for t in rebuilt]
@@ -320,18 +321,20 @@ def scores_from_paper(
         if not (summary.model_columns or summary.model_rows):
             continue  # the model is not named in this table (single-model tables included)
         found = extract(doc, repo_id, table=summary.number, model_name=model_name)
-        report.warnings += [f"arXiv:{paper.id} {w}" for w in found.warnings + found.refused]
+        report.warnings += [f"arXiv:{paper.id} {w}" for w in [*found.warnings, *map(str, found.refusals)]]
+        report.refusals += found.refusals
         context = " / ".join([*summary.headings[-1:], summary.caption or ""])
         page = pages[summary.number - 1] if pages else None
-        relaxed = next((w for w in found.warnings if _RELAXED in w), None)
-        registry.annotate(found.scores, {summary.number: context})
-        for score in found.scores:
-            score.provenance = provenance
-            where = f"PDF {summary.headings[-1]} (rebuilt table {summary.number})" if page else "markdown"
-            score.location = f"arXiv:{paper.id} {where}: {score.location}"
-            reason = _doubt(score, summary, relaxed, repo_variant, context)
+        relaxed = summary.number in found.relaxed
+        where = f"PDF {summary.headings[-1]} (rebuilt table {summary.number})" if page else "markdown"
+        for seen in found.observations:
+            obs = replace(seen, provenance=provenance, heading=context,
+                          location=f"arXiv:{paper.id} {where}: {seen.location}")
+            report.observations.append(obs)
+            (result,) = registry.results([obs])
+            reason = _doubt(result, summary, relaxed, repo_variant, context)
             report.candidates.append(
-                PaperCandidate(score, page, summary.number, reason is None, reason or "exact benchmark and model match")
+                PaperCandidate(result, page, summary.number, reason is None, reason or "exact benchmark and model match")
             )
     _mark_conflicts(report.candidates)
     if benchmark:
@@ -341,11 +344,11 @@ def scores_from_paper(
     return report
 
 
-def _doubt(score: Score, summary: TableSummary, relaxed: str | None, repo_variant: set[str],
+def _doubt(result: Result, summary: TableSummary, relaxed: bool, repo_variant: set[str],
            context: str) -> str | None:
     """Why this number must not be published without a human look, or None."""
-    if score.dataset_id is None:
-        return f"label {score.benchmark!r} is not a registered benchmark with a Hub dataset"
+    if result.dataset_id is None:
+        return f"label {result.label!r} is not a registered benchmark with a Hub dataset"
     if not summary.is_evaluation:
         return f"not an evaluation table ({summary.not_evaluation_reason})"
     if relaxed:
@@ -365,10 +368,11 @@ def _mark_conflicts(candidates: list[PaperCandidate]) -> None:
     groups: dict[tuple, list[PaperCandidate]] = {}
     for c in candidates:
         if c.confirmed:
-            key = (c.score.dataset_id, c.score.task_id, c.score.setting, c.score.notes)
+            key = (c.result.dataset_id, c.result.task_id, c.result.observation and c.result.observation.setting,
+                   c.result.notes)
             groups.setdefault(key, []).append(c)
     for group in groups.values():
-        values = sorted({c.score.value for c in group})
+        values = sorted({c.result.value for c in group})
         tables = ", ".join(str(c.table) for c in group)
         for k, c in enumerate(group):
             if len(values) > 1:
@@ -381,6 +385,6 @@ def _only_benchmark(candidates: list[PaperCandidate], benchmark: str, registry: 
     """Candidates for one benchmark: by registry key when the name is registered, else by label."""
     match = registry.match(benchmark)
     if match is not None:
-        return [c for c in candidates if c.score.benchmark_key == match.benchmark.key]
+        return [c for c in candidates if c.result.benchmark_key == match.benchmark.key]
     wanted = benchmark.casefold().strip()
-    return [c for c in candidates if c.score.benchmark.casefold().strip() == wanted]
+    return [c for c in candidates if c.result.label.casefold().strip() == wanted]
