@@ -87,12 +87,6 @@ def clean_label(raw: str) -> str:
     return split_cell(raw)[0]
 
 
-def clean_text(raw: str) -> str:
-    """Visible text including any ``<br>``/``<sup>`` qualifier (for headings, captions, matching)."""
-    text, qual = split_cell(raw)
-    return f"{text} ({qual})" if qual else text
-
-
 def is_missing(text: str) -> bool:
     """True for the markers tables use for "no result" (``-``, ``—``, ``N/A``, ``/``, empty ...)."""
     t = _EMPTY_PARENS.sub("", text).strip().lower()
