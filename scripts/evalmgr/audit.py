@@ -173,16 +173,15 @@ def repo_ids(args: argparse.Namespace, hub: Hub) -> tuple[list[str], list[dict[s
 
 def run_audit(args: argparse.Namespace) -> dict[str, Any]:
     """Audit every listed model (a few at a time); models with most missing benchmarks first."""
-    from .commands import registry
     from .crosscheck import aa_models
+    from .registry import Registry
 
     sources = [s.strip() for s in args.sources.split(",") if s.strip()]
     unknown = sorted(set(sources) - set(SOURCES))
     if unknown:
         raise UsageError(f"unknown source(s) {', '.join(unknown)}", f"choose among {', '.join(SOURCES)}")
     hub = Hub(gate=RateGate())
-    args._hub = hub
-    reg = registry(args)
+    reg = Registry.load(args.mapping)
     ids, skipped = repo_ids(args, hub)
     # Hub benchmarks whose task id is not bundled: their eval.yaml says it (cached), so they can be counted.
     unknown_tasks = {b.dataset_id for b in reg.benchmarks.values() if b.hub_benchmark and b.dataset_id and not b.task_id}

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator, cast
 
 from .errors import (
     AmbiguousScoreError,
@@ -30,6 +30,7 @@ from .errors import (
     ScoreNotFoundError,
 )
 from .hub import Hub, RateGate
+from .request import AddEvalRequest, Context, PublishMode, PublishOptions, RepoInput, SourceKind
 
 if TYPE_CHECKING:
     from huggingface_hub.hf_api import ExpandModelProperty_T, ModelSort_T
@@ -194,9 +195,8 @@ def _already_on_main(model: Any, dataset_id: str | None, task_id: str | None) ->
     return None
 
 
-def process_model(model: Any, opts: BatchOptions, hub: Hub, benchmark: Benchmark) -> Record:
+def process_model(model: Any, opts: BatchOptions, ctx: Context, benchmark: Benchmark) -> Record:
     """Everything for one model; any failure becomes a record, never an exception."""
-    from .cli import build_parser
     from .commands import add_eval, publish_or_preview
     from .crosscheck import CheckRefusedError
     from .publish import open_prs_adding
@@ -211,19 +211,14 @@ def process_model(model: Any, opts: BatchOptions, hub: Hub, benchmark: Benchmark
         present = _already_on_main(model, benchmark.dataset_id, benchmark.task_id)
         if present is not None:
             return Record(repo_id, "already_present", value=present, reason="already on main")
-        prs = open_prs_adding(hub, repo_id, benchmark.dataset_id, benchmark.task_id)
+        prs = open_prs_adding(ctx.hub, repo_id, benchmark.dataset_id, benchmark.task_id)
         if prs:
             return Record(repo_id, "open_pr_exists", pr_url=prs[0].url, reason=f"open PR #{prs[0].num} adds it")
-        argv = ["add-eval", "--repo-id", repo_id, "--benchmark", opts.benchmark, "--source", opts.source]
-        if opts.mapping:
-            argv += ["--mapping", opts.mapping]
-        argv += [flag for flag, on in (("--cross-check", opts.cross_check), ("--strict", opts.strict)) if on]
-        if not opts.dry_run:
-            argv.append("--apply" if opts.push else "--create-pr")
-        args = build_parser().parse_args(argv)
-        args._hub = hub
-        collected = add_eval(args)
-        _, outcome = publish_or_preview(args, collected)
+        mode: PublishMode = "preview" if opts.dry_run else "apply" if opts.push else "create_pr"
+        req = AddEvalRequest(RepoInput(repo_id), opts.benchmark, source=cast(SourceKind, opts.source),
+                             publish=PublishOptions(mode, cross_check=opts.cross_check, strict=opts.strict))
+        collected = add_eval(req, ctx)
+        _, outcome = publish_or_preview(req, ctx, collected)
         if outcome.refusals:  # the dry run is judged like the real run: a refusal is the same record
             raise outcome.refusals[0].error
         score = collected.results[0]
@@ -310,6 +305,7 @@ def run_batch(opts: BatchOptions, *, resume: str | None = None, progress: bool |
     if note:
         err(f"note: {note}")
     hub = Hub(gate=RateGate())
+    ctx = Context(opts.mapping, _hub=hub, _registry=reg)  # one Hub client and one registry for every model
     _check_leaderboard(hub, match.benchmark)
     if not opts.dry_run:
         hub.require_write_token()
@@ -320,7 +316,7 @@ def run_batch(opts: BatchOptions, *, resume: str | None = None, progress: bool |
     show_bar = progress if progress is not None else sys.stderr.isatty()
     bar = _progress(len(todo), show_bar)
     with ThreadPoolExecutor(max_workers=max(1, opts.concurrency)) as pool:
-        futures = {pool.submit(process_model, m, opts, hub, match.benchmark): m for m in todo}
+        futures = {pool.submit(process_model, m, opts, ctx, match.benchmark): m for m in todo}
         for fut in as_completed(futures):
             record = fut.result()
             log.append(record)

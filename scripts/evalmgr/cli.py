@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from . import __version__, load_dotenv_file
+
+if TYPE_CHECKING:
+    from .request import Context
 
 WORKFLOW = """\
 safe workflow:
@@ -94,14 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         return p
 
-    p = add("inspect-tables", _reporting("inspect_tables", "print_tables"), "list the card's tables, layouts and model columns",
+    p = add("inspect-tables", _reporting(_inspect_tables, "print_tables"), "list the card's tables, layouts and model columns",
             "Step 1. Number every table of the card (markdown and HTML, 1-based), show its section, layout, "
             "columns (the model's marked) and sample rows, and print the extract-readme command to run next.")
     _add_input_options(p)
     p.add_argument("--model-name-override", metavar="TEXT", help="the model's header as printed, if not the repo name")
     _add_output_options(p, ("text", "json"))
 
-    p = add("extract-readme", _publishing("extract_readme"), "extract the model's scores from the card's tables",
+    p = add("extract-readme", _publishing, "extract the model's scores from the card's tables",
             "Step 2. Read the model's scores from the card's evaluation tables, map them to Hub benchmarks and "
             "preview the result files. Without --table the tool chooses the table and refuses ambiguous values.")
     _add_input_options(p)
@@ -114,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_options(p, ("eval-results", "model-index", "json"))
     _add_publish_options(p)
 
-    p = add("add-eval", _publishing("add_eval"), "add one benchmark result (from the card, AA, a paper, or a given value)",
+    p = add("add-eval", _publishing, "add one benchmark result (from the card, AA, a paper, or a given value)",
             "Add one benchmark: looked up in the chosen source with the same strictness as extract-readme, "
             "or given explicitly with --value. Previews unless --apply/--create-pr/--pr.")
     _add_input_options(p)
@@ -136,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_options(p, ("eval-results", "model-index", "json"))
     _add_publish_options(p)
 
-    p = add("import-aa", _publishing("import_aa"), "import scores from Artificial Analysis",
+    p = add("import-aa", _publishing, "import scores from Artificial Analysis",
             "Read a model's benchmark scores from the Artificial Analysis API (key in AA_API_KEY), convert "
             "fractions to percentages and map them to Hub benchmarks. Composite indexes are never written.")
     _add_input_options(p, readme=False)
@@ -147,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_options(p, ("eval-results", "model-index", "json"))
     _add_publish_options(p)
 
-    p = add("extract-paper", _reporting("extract_paper", "print_paper_candidates"), "show candidate scores from the model's papers",
+    p = add("extract-paper", _reporting(_extract_paper, "print_paper_candidates"), "show candidate scores from the model's papers",
             "Find the model's papers (arxiv tags and links in the card), read them and show candidate scores "
             "with the page or table they come from. Publish with add-eval --source paper.")
     _add_input_options(p)
@@ -156,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model-name-override", metavar="TEXT", help="the model's name as printed in the paper")
     _add_output_options(p, ("text", "json"))
 
-    p = add("import-logs", _publishing("import_logs"), "import scores from our own inspect-ai / lighteval / lm-eval logs",
+    p = add("import-logs", _publishing, "import scores from our own inspect-ai / lighteval / lm-eval logs",
             "Read inspect-ai .eval/.json logs, lighteval results JSON (and --save-details parquet) and "
             "lm-evaluation-harness results JSON (and samples), map tasks to Hub benchmarks and preview entries "
             "dated from the run. Partial runs (--limit) are refused without --force; logs of another model than "
@@ -173,13 +176,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_options(p, ("eval-results", "model-index", "json"))
     _add_publish_options(p)
 
-    p = add("show", _reporting("show", "print_show"), "list results already published (main, open PRs, model-index)",
+    p = add("show", _reporting(_show, "print_show"), "list results already published (main, open PRs, model-index)",
             "List the results in .eval_results/ on main and in open pull requests (marked), and in the "
             "README model-index.")
     _add_input_options(p)
     _add_output_options(p, ("text", "json"))
 
-    p = add("validate", _reporting("validate", "print_problems"), "validate .eval_results files and model-index",
+    p = add("validate", _reporting(_validate, "print_problems"), "validate .eval_results files and model-index",
             "Check .eval_results/*.yaml and the README model-index: schema, values, known benchmarks and task "
             "ids. Lists every problem with its location; exit 1 when invalid.")
     p.add_argument("paths", nargs="*", metavar="PATH", help=".eval_results YAML files or README.md files")
@@ -209,7 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", metavar="PATH", help="also write the table as CSV")
     _add_output_options(p, ("text", "json"))
 
-    p = add("get-prs", _reporting("get_prs", "print_prs"), "list open pull requests and which touch evaluation results",
+    p = add("get-prs", _reporting(_get_prs, "print_prs"), "list open pull requests and which touch evaluation results",
             "Step 3 before publishing: list the repo's open pull requests (all pages) and which of them add "
             ".eval_results/ files or model-index entries, and for which benchmarks.")
     p.add_argument("--repo-id", required=True, metavar="ORG/NAME")
@@ -221,26 +224,62 @@ def build_parser() -> argparse.ArgumentParser:
 # A subcommand is a function of `evalmgr.commands` plus a printer; both are imported when it runs.
 
 
-def _publishing(collect: str) -> Callable[[argparse.Namespace], int]:
-    """A command that collects scores with `commands.<collect>`, then previews or publishes them."""
+def _publishing(args: argparse.Namespace) -> int:
+    """A command that collects results for its typed request, then previews or publishes them."""
+    from .commands import collect, publish_or_preview
+    from .render import print_collected
+    from .request import Context, from_args
+
+    req, ctx = from_args(args), Context(args.mapping)
+    collected = collect(req, ctx)
+    change, outcome = publish_or_preview(req, ctx, collected)
+    return print_collected(args.format, collected, change, outcome)
+
+
+def _reporting(compute: Callable[[argparse.Namespace, Context], Any], printer: str) -> Callable[[argparse.Namespace], int]:
+    """A command that computes a report from its flags and prints it with `render.<printer>`."""
 
     def run(args: argparse.Namespace) -> int:
-        from . import commands
+        from . import render
+        from .request import Context
 
-        return commands.finish(args, getattr(commands, collect)(args))
+        return getattr(render, printer)(compute(args, Context(getattr(args, "mapping", None))), args.format)
 
     return run
 
 
-def _reporting(compute: str, printer: str) -> Callable[[argparse.Namespace], int]:
-    """A command that computes a report with `commands.<compute>` and prints it with `render.<printer>`."""
+def _inspect_tables(args: argparse.Namespace, ctx: Context) -> Any:
+    from .commands import inspect_tables
+    from .request import repo_input
 
-    def run(args: argparse.Namespace) -> int:
-        from . import commands, render
+    return inspect_tables(repo_input(args), args.model_name_override, ctx)
 
-        return getattr(render, printer)(getattr(commands, compute)(args), args.format)
 
-    return run
+def _extract_paper(args: argparse.Namespace, ctx: Context) -> Any:
+    from .commands import extract_paper
+    from .request import PaperRequest, repo_input
+
+    return extract_paper(PaperRequest(repo_input(args), args.paper, args.model_name_override, args.benchmark), ctx)
+
+
+def _show(args: argparse.Namespace, ctx: Context) -> Any:
+    from .commands import show
+    from .request import repo_input
+
+    return show(repo_input(args), ctx)
+
+
+def _validate(args: argparse.Namespace, ctx: Context) -> Any:
+    from .commands import validate
+    from .request import repo_input
+
+    return validate(repo_input(args), args.paths, ctx)
+
+
+def _get_prs(args: argparse.Namespace, ctx: Context) -> Any:
+    from .commands import get_prs
+
+    return get_prs(args.repo_id, ctx)
 
 
 def _audit(args: argparse.Namespace) -> int:

@@ -1,12 +1,12 @@
-"""What each subcommand does, as plain functions over parsed arguments.
+"""What each subcommand does, as plain functions of a typed request and a :class:`~evalmgr.request.Context`.
 
-A command reads its input (a local card, a local clone or the Hub), asks a source for scores,
-maps them through the registry, and hands them to `finish`, which previews or publishes.
+A command reads its input (a local card, a local clone or the Hub), asks a source for observations,
+has the registry resolve them to results, and hands them to :func:`publish_or_preview`, which previews or
+publishes them with one verdict.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 from dataclasses import dataclass, field, replace
@@ -15,8 +15,22 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import AmbiguousScoreError, EvalManagerError, InputError, Problem, ScoreNotFoundError, UsageError
 from .hub import README, Hub, RepoState
-from .observation import Observation, Provenance, Refusal
+from .observation import Provenance, Refusal
 from .publish import Blocker, Change, Outcome, preview, publish_hub, publish_local, read_local_state
+from .request import (
+    AAOptions,
+    AddEvalRequest,
+    Attribution,
+    CollectRequest,
+    Context,
+    ExtractRequest,
+    ImportAARequest,
+    ImportLogsRequest,
+    PaperRequest,
+    PublishOptions,
+    RepoInput,
+    online,
+)
 from .result import Result
 
 if TYPE_CHECKING:
@@ -48,63 +62,41 @@ def read_card_file(path: str | Path) -> str:
     return read_text_file(path, "model card (README.md)")
 
 
-def hub_for(args: argparse.Namespace) -> Hub:
-    hub = getattr(args, "_hub", None)
-    if hub is None:
-        hub = args._hub = Hub()
-    return hub
+def repo_state(input: RepoInput, ctx: Context, *, readme_flag: bool = True) -> RepoState:
+    """The repo as the command sees it: --readme, else --repo-dir, else the Hub (--repo-id).
 
-
-def repo_state(args: argparse.Namespace) -> RepoState:
-    """The repo as the command sees it: --readme, else --repo-dir, else the Hub (--repo-id)."""
-    if getattr(args, "readme", None):
-        return RepoState(args.repo_id, "local", None, read_card_file(args.readme))
-    if args.repo_dir:
-        state = read_local_state(args.repo_dir)
-        state.repo_id = args.repo_id
+    ``readme_flag``: whether this subcommand has ``--readme`` (validate and import-* have not), for the message.
+    """
+    if input.readme:
+        return RepoState(input.repo_id, "local", None, read_card_file(input.readme))
+    if input.repo_dir:
+        state = read_local_state(input.repo_dir)
+        state.repo_id = input.repo_id
         return state
-    if args.repo_id:
-        return hub_for(args).read_state(args.repo_id, args.revision or "main")
-    raise UsageError("no input: give " + _input_flags(args))
+    if input.repo_id:
+        return ctx.hub.read_state(input.repo_id, input.revision or "main")
+    flags = (["--readme PATH"] if readme_flag else []) + ["--repo-dir PATH", "--repo-id ORG/NAME"]
+    raise UsageError("no input: give " + ", ".join(flags[:-1]) + " or " + flags[-1])
 
 
-def _input_flags(args: argparse.Namespace) -> str:
-    """The input flags this subcommand has (validate and import-* have no --readme)."""
-    flags = (["--readme PATH"] if hasattr(args, "readme") else []) + ["--repo-dir PATH", "--repo-id ORG/NAME"]
-    return ", ".join(flags[:-1]) + " or " + flags[-1]
-
-
-def card_text(args: argparse.Namespace) -> tuple[RepoState, str]:
-    state = repo_state(args)
+def card_text(input: RepoInput, ctx: Context, *, readme_flag: bool = True) -> tuple[RepoState, str]:
+    state = repo_state(input, ctx, readme_flag=readme_flag)
     if not state.readme:
         raise InputError("the repo has no README.md",
-                         "give --readme PATH (a local card)" if hasattr(args, "readme") else "add a README.md to the repo")
+                         "give --readme PATH (a local card)" if readme_flag else "add a README.md to the repo")
     return state, state.readme
 
 
-def registry(args: argparse.Namespace) -> Registry:
-    """The command's one Registry (bundled + --mapping), shared by its steps: task ids read later stay known."""
-    reg = getattr(args, "_registry", None)
-    if reg is None:
-        from .registry import Registry
-
-        reg = args._registry = Registry.load(getattr(args, "mapping", None))
-    return reg
-
-
-def attribute(results: list[Result], args: argparse.Namespace, default: Provenance | None) -> list[Result]:
+def attribute(results: list[Result], given: Attribution, default: Provenance | None) -> list[Result]:
     """Apply --source-url/--source-name/... over the source's own attribution."""
-    url = getattr(args, "source_url", None)
-    name = getattr(args, "source_name", None)
-    user = getattr(args, "source_user", None)
-    org = getattr(args, "source_org", None)
     attributed = []
     for r in results:
         base = r.provenance or default or Provenance(kind="manual")
-        if (name or user or org) and not (url or base.url):
+        if (given.name or given.user or given.org) and not (given.url or base.url):
             raise UsageError("--source-name/--source-user/--source-org need a --source-url")
         attributed.append(replace(r, provenance=Provenance(
-            kind=base.kind, url=url or base.url, name=name or base.name, user=user or base.user, org=org or base.org
+            kind=base.kind, url=given.url or base.url, name=given.name or base.name, user=given.user or base.user,
+            org=given.org or base.org,
         )))
     return attributed
 
@@ -112,24 +104,16 @@ def attribute(results: list[Result], args: argparse.Namespace, default: Provenan
 # --------------------------------------------------------------------------- card tables
 
 
-def _card_options(args: argparse.Namespace) -> dict[str, Any]:
-    return {
-        "table": getattr(args, "table", None),
-        "model_name": getattr(args, "model_name_override", None),
-        "model_column_index": getattr(args, "model_column_index", None),
-    }
-
-
-def inspect_tables(args: argparse.Namespace) -> list[TableSummary]:
+def inspect_tables(input: RepoInput, model_name: str | None, ctx: Context) -> list[TableSummary]:
     import shlex
 
     from .extract import describe_tables
     from .launcher import launcher
 
-    _, text = card_text(args)
-    registry(args)  # a --mapping file that cannot be read is an error here too, not silently ignored
-    tables = describe_tables(text, args.repo_id, model_name=args.model_name_override)
-    source = ["--readme", args.readme] if args.readme else ["--repo-dir", args.repo_dir] if args.repo_dir else []
+    _, text = card_text(input, ctx)
+    ctx.registry  # a --mapping file that cannot be read is an error here too, not silently ignored
+    tables = describe_tables(text, input.repo_id, model_name=model_name)
+    source = ["--readme", input.readme] if input.readme else ["--repo-dir", input.repo_dir] if input.repo_dir else []
     for t in tables:  # the next commands: same launcher as this one, reading the same input
         for step in t.next_steps:
             step.command = f"{launcher()} {shlex.join(['extract-readme', *source, *step.args])}"
@@ -137,24 +121,23 @@ def inspect_tables(args: argparse.Namespace) -> list[TableSummary]:
     return tables
 
 
-def card_results(args: argparse.Namespace) -> Collected:
+def card_results(req: ExtractRequest | AddEvalRequest, ctx: Context) -> Collected:
     """Every value of the model in the card's tables, resolved by the registry."""
     from .evidence import pin_card
     from .sources.card import observations_from_card
 
-    state, text = card_text(args)
-    report = observations_from_card(text, args.repo_id, **_card_options(args))
-    reg = registry(args)
-    results = reg.results(pin_card(report.observations, text, args.repo_id, state.sha))
-    results = attribute(resolve_task_ids(args, reg, results), args, None)
-    return Collected(args.repo_id, results, list(report.warnings), list(report.refusals))
+    state, text = card_text(req.input, ctx)
+    report = observations_from_card(text, req.input.repo_id, table=req.card.table, model_name=req.card.model_name,
+                                    model_column_index=req.card.model_column_index)
+    results = ctx.registry.results(pin_card(report.observations, text, req.input.repo_id, state.sha))
+    results = attribute(resolve_task_ids(req.input, req.publish, ctx, results), req.attribution, None)
+    return Collected(req.input.repo_id, results, list(report.warnings), list(report.refusals))
 
 
-def extract_readme(args: argparse.Namespace) -> Collected:
-    collected = card_results(args)
-    if args.benchmark:
-        reg = registry(args)
-        collected.results = [r for r in collected.results if _is_benchmark(reg, r.label, r, args.benchmark)]
+def extract_readme(req: ExtractRequest, ctx: Context) -> Collected:
+    collected = card_results(req, ctx)
+    if req.benchmarks:
+        collected.results = [r for r in collected.results if _is_benchmark(ctx.registry, r.label, r, req.benchmarks)]
     if not collected.results:
         refused = f" (refused: {'; '.join(map(str, collected.refused))})" if collected.refused else ""
         raise ScoreNotFoundError(
@@ -164,19 +147,13 @@ def extract_readme(args: argparse.Namespace) -> Collected:
     return collected
 
 
-def online(args: argparse.Namespace) -> bool:
-    """Whether this command talks to the Hub anyway (so reading benchmark task ids costs nothing new)."""
-    local = getattr(args, "readme", None) or getattr(args, "repo_dir", None)
-    publishing = getattr(args, "create_pr", False) or getattr(args, "pr", None) is not None
-    return bool(args.repo_id) and (not local or publishing) and os.environ.get("HF_HUB_OFFLINE") != "1"
-
-
-def resolve_task_ids(args: argparse.Namespace, reg: Registry, results: list[Result]) -> list[Result]:
+def resolve_task_ids(input: RepoInput, publish: PublishOptions, ctx: Context, results: list[Result]) -> list[Result]:
     """Fill task ids the bundled registry lacks from the benchmark datasets' eval.yaml on the Hub."""
     missing = {r.dataset_id for r in results if r.dataset_id and not r.task_id}
-    if not missing or not online(args):
+    if not missing or not online(input, publish):
         return results
-    warnings = reg.load_hub_task_ids(hub_for(args), missing)
+    reg = ctx.registry
+    warnings = reg.load_hub_task_ids(ctx.hub, missing)
     filled = []
     for r in results:
         if r.dataset_id in missing and not r.task_id and r.benchmark_key:
@@ -188,7 +165,7 @@ def resolve_task_ids(args: argparse.Namespace, reg: Registry, results: list[Resu
     return filled
 
 
-def _is_benchmark(reg: Registry, label: str, result: Result | None, wanted: list[str]) -> bool:
+def _is_benchmark(reg: Registry, label: str, result: Result | None, wanted: tuple[str, ...]) -> bool:
     """Whether a label (and its result) is one of the wanted benchmarks: same registry entry, or the same label."""
     keys = {m.benchmark.key for m in (reg.resolve_name(w)[0] for w in wanted) if m is not None}
     key = result.benchmark_key if result else None
@@ -201,46 +178,46 @@ def _is_benchmark(reg: Registry, label: str, result: Result | None, wanted: list
 # --------------------------------------------------------------------------- add-eval
 
 
-def add_eval(args: argparse.Namespace) -> Collected:
+def add_eval(req: AddEvalRequest, ctx: Context) -> Collected:
     """One benchmark: given by --value, or looked up in the source with the same strictness as extraction."""
-    reg = registry(args)
-    match, note = reg.resolve_name(args.benchmark)
-    if args.source == "harness" and (args.value is None or not args.source_url):
+    reg = ctx.registry
+    match, note = reg.resolve_name(req.benchmark)
+    if req.source == "harness" and (req.value is None or not req.attribution.url):
         raise UsageError("--source harness is a result of the benchmark's own harness: give it with --value and "
                          "the run's evidence", "add --value X --source-url URL-OF-THE-RUN")
-    if args.value is not None:
-        collected = _given_value(args, reg, match)
+    if req.value is not None:
+        collected = _given_value(req, ctx, match)
         collected.notes += [note] if note else []
         return collected
-    if args.source == "aa":
-        collected = import_aa(args, only=[args.benchmark])
-    elif args.source == "paper":
-        collected = _paper_confirmed(args)
+    if req.source == "aa":
+        collected = _aa_collected(req.input, req.aa, (req.benchmark,), req.publish, ctx)
+    elif req.source == "paper":
+        collected = _paper_confirmed(PaperRequest(req.input, req.paper, req.card.model_name, req.benchmark), ctx)
     else:
-        collected = card_results(args)
+        collected = card_results(req, ctx)
     collected.notes += [note] if note else []
     wanted = match.benchmark.key if match else None
-    if wanted and match is not None and args.source == "model_card":
-        collected.results = _confirm_bare_labels(args, reg, collected.results, match.benchmark)
+    if wanted and match is not None and req.source == "model_card":
+        collected.results = _confirm_bare_labels(req, reg, collected.results, match.benchmark)
     hits = [r for r in collected.results if (wanted and r.benchmark_key == wanted)
-            or (r.label == args.benchmark and not reg.variants(r.label))]
-    if args.task_id:
-        hits = [r for r in hits if r.task_id == args.task_id]
-    if args.notes is not None:
-        hits = [replace(r, run_notes=None, variant=args.notes) for r in hits]
+            or (r.label == req.benchmark and not reg.variants(r.label))]
+    if req.task_id:
+        hits = [r for r in hits if r.task_id == req.task_id]
+    if req.notes is not None:
+        hits = [replace(r, run_notes=None, variant=req.notes) for r in hits]
     distinct = {(r.task_id, r.notes, r.value) for r in hits}
-    refused = [r for r in collected.refused if _is_benchmark(reg, r.label, None, [args.benchmark])]
+    refused = [r for r in collected.refused if _is_benchmark(reg, r.label, None, (req.benchmark,))]
     if not hits and refused:
-        raise AmbiguousScoreError(f"{args.benchmark!r} was refused: " + "; ".join(map(str, refused)),
+        raise AmbiguousScoreError(f"{req.benchmark!r} was refused: " + "; ".join(map(str, refused)),
                                   [str(r) for r in refused],
                                   "choose the table with --table N (inspect-tables shows them) or give --value")
     if not hits:
-        raise ScoreNotFoundError(f"{args.benchmark!r} is not reported for this model by the {args.source} source",
+        raise ScoreNotFoundError(f"{req.benchmark!r} is not reported for this model by the {req.source} source",
                                  "check the name with inspect-tables, or give --value with its source")
     if len({(t, n) for t, n, _ in distinct}) < len(distinct):
         options = [f"{r.value} ({r.location or r.label})" for r in hits]
         raise AmbiguousScoreError(
-            f"{args.benchmark!r} has several different values: " + ", ".join(options),
+            f"{req.benchmark!r} has several different values: " + ", ".join(options),
             options,
             "choose with --table N (inspect-tables shows them) or give --value",
         )
@@ -248,7 +225,7 @@ def add_eval(args: argparse.Namespace) -> Collected:
     return collected
 
 
-def _confirm_bare_labels(args: argparse.Namespace, reg: Registry, results: list[Result],
+def _confirm_bare_labels(req: AddEvalRequest, reg: Registry, results: list[Result],
                          wanted: Benchmark) -> list[Result]:
     """A card row labelled only "GPQA" is the wanted set only when the user confirms it with --task-id.
 
@@ -258,7 +235,7 @@ def _confirm_bare_labels(args: argparse.Namespace, reg: Registry, results: list[
     bare = [r for r in results if not r.benchmark_key and r.observation and wanted in reg.variants(r.label)]
     if not bare or any(r.benchmark_key == wanted.key for r in results):
         return results
-    if args.task_id is None:
+    if req.task_id is None:
         rows = ", ".join(f"{r.label!r} = {r.value:g} ({r.location or 'card'})" for r in bare)
         raise AmbiguousScoreError(
             f"the card's {rows} does not say which set it is; it is not published as {wanted.name} on a guess",
@@ -267,91 +244,94 @@ def _confirm_bare_labels(args: argparse.Namespace, reg: Registry, results: list[
             "otherwise name the set the card measured",
         )
     sets = reg.variants(bare[0].label)
-    chosen = next((b for b in sets if b.task_id == args.task_id), None)
+    chosen = next((b for b in sets if b.task_id == req.task_id), None)
     if chosen is None:
-        raise UsageError(f"--task-id {args.task_id!r} is not a set of {bare[0].label!r}",
+        raise UsageError(f"--task-id {req.task_id!r} is not a set of {bare[0].label!r}",
                          "task ids: " + ", ".join(b.task_id for b in sets if b.task_id))
     confirmed = {id(r): reg.confirmed(r.observation, chosen) for r in bare if r.observation}
     return [confirmed.get(id(r), r) for r in results]
 
 
-def _given_value(args: argparse.Namespace, reg: Registry, match: RegistryMatch | None) -> Collected:
-    if match is None and not args.dataset_id:
+def _given_value(req: AddEvalRequest, ctx: Context, match: RegistryMatch | None) -> Collected:
+    assert req.value is not None
+    if match is None and not req.dataset_id:
         raise UsageError(
-            f"{args.benchmark!r} is not in the benchmark registry",
+            f"{req.benchmark!r} is not in the benchmark registry",
             "pass --dataset-id and --task-id for a Hub benchmark dataset, or add it to a --mapping file",
         )
-    if match is None and not args.task_id:
+    if match is None and not req.task_id:
         raise UsageError("--dataset-id needs --task-id")
     if match is not None:
         bench = match.benchmark
-        if args.task_id and bench.dataset_id:  # "GPQA --task-id main" names the Main set, not Diamond's id
-            bench = reg.lookup(bench.dataset_id, args.task_id) or bench
-        if bench.scale == "percent" and args.value < 0:
-            raise UsageError(f"--value {args.value:g} is negative: {bench.name} is a percentage",
+        if req.task_id and bench.dataset_id:  # "GPQA --task-id main" names the Main set, not Diamond's id
+            bench = ctx.registry.lookup(bench.dataset_id, req.task_id) or bench
+        if bench.scale == "percent" and req.value < 0:
+            raise UsageError(f"--value {req.value:g} is negative: {bench.name} is a percentage",
                              "give the score on the 0-100 scale")
-        result = Result(label=bench.name, value=args.value, dataset_id=bench.dataset_id,
-                        task_id=args.task_id or bench.task_id, benchmark_key=bench.key, date=args.date,
-                        variant=args.notes if args.notes is not None else match.notes)
+        result = Result(label=bench.name, value=req.value, dataset_id=bench.dataset_id,
+                        task_id=req.task_id or bench.task_id, benchmark_key=bench.key, date=req.date,
+                        variant=req.notes if req.notes is not None else match.notes)
     else:
-        result = Result(label=args.benchmark, value=args.value, dataset_id=args.dataset_id, task_id=args.task_id,
-                        variant=args.notes, date=args.date)
-    default = Provenance(kind=args.source, url=f"https://huggingface.co/{args.repo_id}" if args.repo_id else None,
-                         name="Model card" if args.source == "model_card" else None)
-    (result,) = attribute([result], args, default)
+        result = Result(label=req.benchmark, value=req.value, dataset_id=req.dataset_id, task_id=req.task_id,
+                        variant=req.notes, date=req.date)
+    repo_id = req.input.repo_id
+    default = Provenance(kind=req.source, url=f"https://huggingface.co/{repo_id}" if repo_id else None,
+                         name="Model card" if req.source == "model_card" else None)
+    (result,) = attribute([result], req.attribution, default)
     if not result.provenance or not result.provenance.url:
         raise UsageError("a given --value needs its evidence: --source-url (or --repo-id for the model card)")
-    return Collected(args.repo_id, resolve_task_ids(args, reg, [result]))
+    return Collected(repo_id, resolve_task_ids(req.input, req.publish, ctx, [result]))
 
 
 # --------------------------------------------------------------------------- other sources
 
 
-def import_aa(args: argparse.Namespace, only: list[str] | None = None) -> Collected:
+def import_aa(req: ImportAARequest, ctx: Context) -> Collected:
+    return _aa_collected(req.input, req.aa, req.benchmarks, req.publish, ctx)
+
+
+def _aa_collected(input: RepoInput, aa: AAOptions, wanted: tuple[str, ...], publish: PublishOptions,
+                  ctx: Context) -> Collected:
     from .sources.aa import aa_results, fetch_models, find_model
 
     models = fetch_models()
-    model = find_model(models, creator_slug=args.creator_slug, model_name=args.model_name, repo_id=args.repo_id,
-                       model_id=getattr(args, "aa_model_id", None))
-    reg = registry(args)
-    report, results = aa_results(model, reg)
-    results = resolve_task_ids(args, reg, results)
-    wanted = only or getattr(args, "benchmark", None)
-    kept = [r for r in results if not wanted or _is_benchmark(reg, r.label, r, wanted)]
+    model = find_model(models, creator_slug=aa.creator_slug, model_name=aa.model_name, repo_id=input.repo_id,
+                       model_id=aa.model_id)
+    report, results = aa_results(model, ctx.registry)
+    results = resolve_task_ids(input, publish, ctx, results)
+    kept = [r for r in results if not wanted or _is_benchmark(ctx.registry, r.label, r, wanted)]
     if not results:
         raise ScoreNotFoundError(f"Artificial Analysis has no score to import for {model.creator_slug}/{model.slug}"
                                  + "".join(f"; {w}" for w in report.warnings),
                                  "check the model on https://artificialanalysis.ai, or give --value with its source")
-    return Collected(args.repo_id, kept, list(report.warnings),
+    return Collected(input.repo_id, kept, list(report.warnings),
                      extra={"aa_model": getattr(model, "slug", None), "indexes": dict(report.informational)})
 
 
-def extract_paper(args: argparse.Namespace) -> list[tuple[PaperText, PaperReport]]:
-    from .sources.paper import fetch_paper_text, find_paper_ids, candidates_from_paper
+def extract_paper(req: PaperRequest, ctx: Context) -> list[tuple[PaperText, PaperReport]]:
+    from .sources.paper import candidates_from_paper, fetch_paper_text, find_paper_ids
 
-    ids = [args.paper] if args.paper else []
+    ids = [req.paper] if req.paper else []
     if not ids:
-        _, text = card_text(args)
+        _, text = card_text(req.input, ctx)
         ids = find_paper_ids(text)
     if not ids:
         raise ScoreNotFoundError("the card links no paper (no arxiv: tag or arXiv / hf.co/papers link)",
                                  "pass --paper ARXIV_ID")
-    reg = registry(args)
     reports: list[tuple[PaperText, PaperReport]] = []
     for pid in ids:
-        paper = fetch_paper_text(pid, api=hub_for(args).api)
-        report = candidates_from_paper(paper, args.repo_id, model_name=args.model_name_override,
-                                   benchmark=args.benchmark, registry=reg)
+        paper = fetch_paper_text(pid, api=ctx.hub.api)
+        report = candidates_from_paper(paper, req.input.repo_id, model_name=req.model_name,
+                                       benchmark=req.benchmark, registry=ctx.registry)
         reports.append((paper, report))
     return reports
 
 
-def _paper_confirmed(args: argparse.Namespace) -> Collected:
+def _paper_confirmed(req: PaperRequest, ctx: Context) -> Collected:
     """Only exact benchmark + exact model matches from papers; the rest is shown, never published."""
-    args.model_name_override = getattr(args, "model_name_override", None)
     from .evidence import pin_paper
 
-    reports = extract_paper(args)
+    reports = extract_paper(req, ctx)
     confirmed = [pin_paper(c.result, paper, c.page, c.table) for paper, r in reports for c in r.candidates
                  if c.confirmed]
     unconfirmed = [c for _, r in reports for c in r.candidates if not c.confirmed]
@@ -362,23 +342,23 @@ def _paper_confirmed(args: argparse.Namespace) -> Collected:
             f"no exact match in the paper; candidates (not published):\n{listing}",
             "check the paper and confirm with --value X --source-url https://arxiv.org/abs/ID",
         )
-    return Collected(args.repo_id, confirmed)
+    return Collected(req.input.repo_id, confirmed)
 
 
-def import_logs(args: argparse.Namespace) -> Collected:
+def import_logs(req: ImportLogsRequest, ctx: Context) -> Collected:
     from .sources.eval_logs import model_mismatch, observations_from_logs
 
-    paths = [Path(p) for p in args.paths]
+    paths = [Path(p) for p in req.paths]
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise InputError(f"no such log file or folder: {', '.join(missing)}")
-    publishing = args.apply or args.create_pr or args.pr is not None
-    if args.upload_logs_to and not publishing:
+    publishing = req.publish.writes
+    if req.upload_logs_to and not publishing:
         raise UsageError("--upload-logs-to uploads the logs: add --apply or --create-pr (or preview without it)")
-    logs_url = web_url(args.logs_url, hub_for(args).endpoint) if args.logs_url else None
-    reg = registry(args)
+    logs_url = web_url(req.logs_url, ctx.hub.endpoint) if req.logs_url else None
+    reg = ctx.registry
     found = observations_from_logs(paths, logs_url=logs_url).runs
-    results = resolve_task_ids(args, reg, reg.results(f.observation for f in found))
+    results = resolve_task_ids(req.input, req.publish, ctx, reg.results(f.observation for f in found))
     partial = [f for f in found if f.partial]
     blockers = []
     if partial:
@@ -387,28 +367,29 @@ def import_logs(args: argparse.Namespace) -> Collected:
             + ", ".join(f"{f.task} ({f.samples} of {f.total_samples or '?'} samples)" for f in partial),
             "a partial run is not the benchmark score: run the full set, or --force to publish it marked partial",
         )))
-    mismatches = sorted({why for f in found if args.repo_id and (why := model_mismatch(f, args.repo_id, args.revision))})
-    if mismatches and publishing and not args.model_mismatch_ok:
+    repo_id = req.input.repo_id
+    mismatches = sorted({why for f in found if repo_id and (why := model_mismatch(f, repo_id, req.input.revision))})
+    if mismatches and publishing and not req.model_mismatch_ok:
         raise EvalManagerError("not this repo's model: " + "; ".join(mismatches),
                                "import logs of this model, or confirm the pairing with --model-mismatch-ok")
-    if blockers and publishing and not args.force:
+    if blockers and publishing and not req.publish.force:
         raise blockers[0].error  # before any upload: nothing is uploaded for a refused change
     url = logs_url
-    if args.upload_logs_to and getattr(args, "strict", False):  # --strict refuses before anything is uploaded
+    if req.upload_logs_to and req.publish.strict:  # --strict refuses before anything is uploaded
         from .crosscheck import review
 
-        review(args, Collected(args.repo_id, list(results), []))
-    if args.upload_logs_to:  # only now: nothing is uploaded for a refused change
-        url, files = upload_logs(hub_for(args), args.upload_logs_to, paths)
+        review(req, ctx, Collected(repo_id, list(results), []))
+    if req.upload_logs_to:  # only now: nothing is uploaded for a refused change
+        url, files = upload_logs(ctx.hub, req.upload_logs_to, paths)
         results = [replace(r, provenance=replace(r.provenance, url=at) if r.provenance else Provenance("logs", at))
                    for f, r in zip(found, results, strict=True)  # each entry links to its own log file
                    for at in [files.get(f.path.name, url)]]
     warnings = [w for r in results for w in r.warnings]
-    if not args.model_mismatch_ok:
+    if not req.model_mismatch_ok:
         warnings += [f"{why}: publishing needs --model-mismatch-ok" for why in mismatches]
     if not url:
         warnings.append("no --logs-url or --upload-logs-to: the entries will have no source link to the logs")
-    return Collected(args.repo_id, results, warnings, blockers=blockers)
+    return Collected(repo_id, results, warnings, blockers=blockers)
 
 
 def web_url(location: str, endpoint: str) -> str:
@@ -460,100 +441,105 @@ def upload_logs(hub: Hub, target: str, paths: list[Path]) -> tuple[str, dict[str
     return log_file_url(base, None, folder, ""), {f.name: log_file_url(base, oid, folder, f.name) for f in files}
 
 
-# --------------------------------------------------------------------------- finish: preview or publish
+# --------------------------------------------------------------------------- preview or publish
 
 
-def finish(args: argparse.Namespace, collected: Collected) -> int:
-    """Preview (default) or publish the collected scores, then print in the chosen format."""
-    from .render import print_collected
+def collect(req: CollectRequest, ctx: Context) -> Collected:
+    """What the request's source gives, resolved (the first half of every publishing subcommand)."""
+    if isinstance(req, ExtractRequest):
+        return extract_readme(req, ctx)
+    if isinstance(req, AddEvalRequest):
+        return add_eval(req, ctx)
+    if isinstance(req, ImportAARequest):
+        return import_aa(req, ctx)
+    return import_logs(req, ctx)
 
-    change, outcome = publish_or_preview(args, collected)
-    return print_collected(args, collected, change, outcome)
 
-
-def publish_or_preview(args: argparse.Namespace, collected: Collected) -> tuple[Change, Outcome]:
-    """The change the collected scores make, and what previewing or publishing it did (one verdict for both)."""
+def publish_or_preview(req: CollectRequest, ctx: Context, collected: Collected) -> tuple[Change, Outcome]:
+    """The change the collected results make, and what previewing or publishing it did (one verdict for both)."""
     from .crosscheck import review
     from .results import value_problem
 
-    review(args, collected)
-    fmt = "model-index" if args.format == "model-index" else "eval-results"
-    reg = registry(args)
+    review(req, ctx, collected)
+    opts = req.publish
+    reg = ctx.registry
     bad = {id(r): problem for r in collected.results if (problem := value_problem(r, reg))}
     collected.refused += [Refusal(r.label, f"{bad[id(r)]}; not published") for r in collected.results if id(r) in bad]
     if bad and len(bad) == len(collected.results):
         raise ScoreNotFoundError("no score can be published: " + "; ".join(map(str, collected.refused)),
                                  "check the source: a score must be a finite number, a percentage not negative")
     collected.results = [r for r in collected.results if id(r) not in bad]
-    scores = _accepted_sources(reg, collected)
-    registered = [s for s in scores if s.dataset_id and s.task_id]
-    unregistered = [s for s in scores if not (s.dataset_id and s.task_id)]
-    if unregistered and fmt == "eval-results":
+    results = _accepted_sources(reg, collected)
+    registered = [r for r in results if r.registered]
+    unregistered = [r for r in results if not r.registered]
+    if unregistered and opts.fmt == "eval-results":
         collected.warnings.append(
             "not written to .eval_results/ (no Hub benchmark dataset and task id known): "
-            + ", ".join(sorted({s.label for s in unregistered})) + " — " + _unregistered_hint(args, unregistered[0])
+            + ", ".join(sorted({r.label for r in unregistered})) + " — " + _unregistered_hint(req, unregistered[0])
         )
-    if registered and fmt == "eval-results":
-        registered = _official_only(args, collected, registered)
+    if registered and opts.fmt == "eval-results":
+        registered = _official_only(req, ctx, collected, registered)
+    model_name = req.card.model_name if isinstance(req, (ExtractRequest, AddEvalRequest)) else None
     change = Change(
-        scores=registered if fmt == "eval-results" else scores,
-        fmt=fmt,
-        model_name=getattr(args, "model_name_override", None) or (args.repo_id or "").split("/")[-1] or None,
-        task_type=getattr(args, "task_type", "text-generation"),
-        dataset_name=getattr(args, "dataset_name", None),
-        filename=getattr(args, "filename", None),
+        scores=registered if opts.fmt == "eval-results" else results,
+        fmt=opts.fmt,
+        model_name=model_name or (req.input.repo_id or "").split("/")[-1] or None,
+        task_type=opts.task_type,
+        dataset_name=opts.dataset_name,
+        filename=opts.filename,
         registry=reg,
-        force=bool(getattr(args, "force", False)),
+        force=opts.force,
         blockers=list(collected.blockers),
     )
     if not change.scores:
         outcome = _nothing_to_publish(collected)
-        if args.apply or args.create_pr or args.pr is not None:
+        if opts.writes:
             raise outcome.refusals[0].error
         return change, outcome
-    return change, _publish_or_preview(args, change)
+    return change, _publish_or_preview(req.input, opts, ctx, change)
 
 
 def _accepted_sources(reg: Registry, collected: Collected) -> list[Result]:
     """The results whose benchmark accepts their source; the others go to ``refused`` with the rule's reason."""
     kept = []
-    for s in collected.results:
-        why = reg.source_refusal(s)
+    for r in collected.results:
+        why = reg.source_refusal(r)
         if why:
-            collected.refused.append(Refusal(s.label, why, value=s.value))
+            collected.refused.append(Refusal(r.label, why, value=r.value))
         else:
-            kept.append(s)
+            kept.append(r)
     return kept
 
 
-def _official_only(args: argparse.Namespace, collected: Collected, scores: list[Result]) -> list[Result]:
-    """Scores for the Hub's official benchmarks; the rest is shown (a warning), never written to .eval_results/."""
+def _official_only(req: CollectRequest, ctx: Context, collected: Collected, results: list[Result]) -> list[Result]:
+    """Results for the Hub's official benchmarks; the rest is shown (a warning), never written to .eval_results/."""
     from .official import official_benchmarks
 
-    official = official_benchmarks(hub_for(args) if online(args) else None)
+    official = official_benchmarks(ctx.hub if online(req.input, req.publish) else None)
     if official.note:
         collected.notes.append(official.note)
-    outside = [s for s in scores if s.dataset_id not in official]
+    outside = [r for r in results if r.dataset_id not in official]
     if outside:
         collected.warnings.append(
             "not written to .eval_results/ (not an official Hub benchmark, so no leaderboard shows it): "
-            + ", ".join(sorted({f"{s.label} ({s.dataset_id})" for s in outside}))
+            + ", ".join(sorted({f"{r.label} ({r.dataset_id})" for r in outside}))
             + " — --format model-index puts them in the card's metadata instead"
         )
-    return [s for s in scores if s.dataset_id in official]
+    return [r for r in results if r.dataset_id in official]
 
 
-def _unregistered_hint(args: argparse.Namespace, score: Result) -> str:
+def _unregistered_hint(req: CollectRequest, result: Result) -> str:
     """What to type for a result without a Hub dataset and task id, with flags this command has."""
     import shlex
 
     from .launcher import launcher
 
-    if args.command == "add-eval":
+    if isinstance(req, AddEvalRequest):
         return "give --dataset-id and --task-id of its Hub benchmark dataset with --value"
-    repo = f" --repo-id {shlex.quote(args.repo_id)}" if args.repo_id else ""
-    return (f"if it is a Hub benchmark, add it with `{launcher()} add-eval --benchmark {shlex.quote(score.label)} "
-            f"--value {score.value:g} --dataset-id ORG/NAME --task-id TASK{repo}` (its dataset and task), "
+    repo_id = req.input.repo_id
+    repo = f" --repo-id {shlex.quote(repo_id)}" if repo_id else ""
+    return (f"if it is a Hub benchmark, add it with `{launcher()} add-eval --benchmark {shlex.quote(result.label)} "
+            f"--value {result.value:g} --dataset-id ORG/NAME --task-id TASK{repo}` (its dataset and task), "
             "or add it to a --mapping file")
 
 
@@ -565,37 +551,36 @@ def _nothing_to_publish(collected: Collected) -> Outcome:
     return Outcome("refused", "nothing would be written", refusals=[Blocker("nothing_to_publish", error)])
 
 
-def _publish_or_preview(args: argparse.Namespace, change: Change) -> Outcome:
-    wants_hub = args.create_pr or args.pr is not None or (args.apply and not args.repo_dir)
-    if not (args.apply or wants_hub):
-        return _preview(args, change)
-    if args.apply and args.repo_dir:
-        return publish_local(args.repo_dir, change)
-    if not args.repo_id:
+def _publish_or_preview(input: RepoInput, opts: PublishOptions, ctx: Context, change: Change) -> Outcome:
+    if opts.mode == "preview":
+        return _preview(input, ctx, change)
+    if opts.mode == "apply" and input.repo_dir:
+        return publish_local(input.repo_dir, change)
+    if not input.repo_id:
         raise UsageError("publishing to the Hub needs --repo-id (or --apply with --repo-dir for a local clone)")
-    mode = "push" if args.apply else "pr"
-    return publish_hub(hub_for(args), args.repo_id, change, mode=mode, pr_num=args.pr, force=args.force)
+    return publish_hub(ctx.hub, input.repo_id, change, mode="push" if opts.mode == "apply" else "pr",
+                       pr_num=opts.pr, force=opts.force)
 
 
-def _preview(args: argparse.Namespace, change: Change) -> Outcome:
+def _preview(input: RepoInput, ctx: Context, change: Change) -> Outcome:
     """What the write would do, judged against what it would write to: the clone, or main and open PRs."""
-    if args.repo_dir:
-        return preview(read_local_state(args.repo_dir), change, str(Path(args.repo_dir).resolve()))
-    if args.repo_id and not getattr(args, "readme", None) and os.environ.get("HF_HUB_OFFLINE") != "1":
-        hub = hub_for(args)
-        return preview(hub.read_state(args.repo_id), change, f"main of {args.repo_id}", hub)
-    readme = read_card_file(args.readme) if getattr(args, "readme", None) else None
-    return preview(RepoState(args.repo_id, "local", None, readme), change, "the card")
+    if input.repo_dir:
+        return preview(read_local_state(input.repo_dir), change, str(Path(input.repo_dir).resolve()))
+    if input.repo_id and not input.readme and os.environ.get("HF_HUB_OFFLINE") != "1":
+        hub = ctx.hub
+        return preview(hub.read_state(input.repo_id), change, f"main of {input.repo_id}", hub)
+    readme = read_card_file(input.readme) if input.readme else None
+    return preview(RepoState(input.repo_id, "local", None, readme), change, "the card")
 
 
 # --------------------------------------------------------------------------- show, validate, get-prs
 
 
-def show(args: argparse.Namespace) -> dict[str, Any]:
+def show(input: RepoInput, ctx: Context) -> dict[str, Any]:
     from .card import read_model_index_scores
     from .results import load_eval_results
 
-    state = repo_state(args)
+    state = repo_state(input, ctx)
     rows: list[dict[str, Any]] = []
     problems = []
 
@@ -620,13 +605,13 @@ def show(args: argparse.Namespace) -> dict[str, Any]:
         rows.append({"dataset_id": s.dataset_id, "task_id": s.task_id, "value": s.value, "notes": s.notes,
                      "source": {"url": s.provenance.url, "name": s.provenance.name} if s.provenance else None,
                      "file": README, "format": "model-index", "pr": None})
-    if args.repo_id and not getattr(args, "readme", None) and not args.repo_dir:
-        hub = hub_for(args)
-        for pr in hub.open_pull_requests(args.repo_id):
-            hub.load_pr_changes(args.repo_id, pr, state)
+    if input.repo_id and not input.local:
+        hub = ctx.hub
+        for pr in hub.open_pull_requests(input.repo_id):
+            hub.load_pr_changes(input.repo_id, pr, state)
             if pr.state is not None:
                 add_eval_files({p: t for p, t in pr.state.eval_files.items() if p in pr.changed_eval_files}, pr.num)
-    return {"repo_id": args.repo_id, "results": rows, "problems": problems}
+    return {"repo_id": input.repo_id, "results": rows, "problems": problems}
 
 
 def _source_dict(entry: Any) -> dict[str, Any] | None:
@@ -636,16 +621,16 @@ def _source_dict(entry: Any) -> dict[str, Any] | None:
                               "org": entry.source_org}.items() if v}
 
 
-def validate(args: argparse.Namespace) -> list[Problem]:
+def validate(input: RepoInput, paths: list[str], ctx: Context) -> list[Problem]:
     from .card import validate_model_index
     from .files import read_text_file
     from .results import validate_eval_results
 
-    reg = registry(args)
-    if args.paths:
+    reg = ctx.registry
+    if paths:
         eval_files: dict[str, str] = {}
         problems: list[Problem] = []
-        for raw in args.paths:
+        for raw in paths:
             p = Path(raw)
             text = read_text_file(p, "result file or README.md")
             if p.name.lower() == "readme.md":
@@ -653,9 +638,9 @@ def validate(args: argparse.Namespace) -> list[Problem]:
             else:
                 eval_files[str(p)] = text
         return problems + validate_eval_results(eval_files, reg)
-    state = repo_state(args)
-    if args.repo_id and not args.repo_dir:
-        reg.load_hub_task_ids(hub_for(args), _dataset_ids(state))
+    state = repo_state(input, ctx, readme_flag=False)
+    if input.repo_id and not input.repo_dir:
+        reg.load_hub_task_ids(ctx.hub, _dataset_ids(state))
     problems = validate_eval_results(state.eval_files, reg)
     if state.readme:
         problems += validate_model_index(state.readme, README)
@@ -685,15 +670,15 @@ def _model_index_ids(readme: str | None) -> set[str]:
     return {f"{s.dataset_id or s.label}/{s.task_id}" if s.task_id else (s.dataset_id or s.label) for s in scores}
 
 
-def get_prs(args: argparse.Namespace) -> dict[str, Any]:
+def get_prs(repo_id: str, ctx: Context) -> dict[str, Any]:
     """Open PRs with what each changes in results; a failed request is an error, never 'no PRs'."""
     from .results import load_eval_results
 
-    hub = hub_for(args)
-    main = hub.read_state(args.repo_id)
+    hub = ctx.hub
+    main = hub.read_state(repo_id)
     out = []
-    for pr in hub.open_pull_requests(args.repo_id):
-        hub.load_pr_changes(args.repo_id, pr, main)
+    for pr in hub.open_pull_requests(repo_id):
+        hub.load_pr_changes(repo_id, pr, main)
         benchmarks: set[str] = set()
         if pr.state is not None:
             for path in pr.changed_eval_files:
@@ -706,4 +691,4 @@ def get_prs(args: argparse.Namespace) -> dict[str, Any]:
         out.append({"num": pr.num, "title": pr.title, "author": pr.author, "created_at": pr.created_at, "url": pr.url,
                     "touches_eval_results": pr.touches_eval_results or pr.touches_model_index,
                     "benchmarks": sorted(benchmarks)})
-    return {"repo_id": args.repo_id, "pull_requests": out}
+    return {"repo_id": repo_id, "pull_requests": out}

@@ -8,24 +8,24 @@ and setup) values further apart than the tolerance are a warning naming both (a 
 
 from __future__ import annotations
 
-import argparse
 import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .errors import EvalManagerError, UsageError
+from .request import AAOptions, AddEvalRequest, ImportAARequest, online
 from .result import Result
 
 if TYPE_CHECKING:
     from .commands import Collected
     from .hub import Hub
     from .registry import Registry
+    from .request import CollectRequest, Context
     from .sources.aa import AAModel
 
 SOURCES = ("model_card", "aa", "paper")
 LABELS = {"model_card": "model card", "aa": "Artificial Analysis", "paper": "paper", "logs": "log",
           "manual": "given value"}
-DEFAULT_TOLERANCE = 1.0  # points on the benchmark's scale
 
 
 class CheckRefusedError(EvalManagerError):
@@ -172,41 +172,39 @@ def compare(scores: list[Result], reports: list[SourceValues], tolerance: float)
 # --------------------------------------------------------------------------- before publishing
 
 
-def other_sources(args: argparse.Namespace, primary: set[str]) -> list[SourceValues]:
-    """Every source but the ones the scores came from, for the repo of ``args``."""
-    from .commands import hub_for, registry, repo_state
+def other_sources(req: CollectRequest, ctx: Context, repo_id: str, primary: set[str]) -> list[SourceValues]:
+    """Every source but the ones the results came from, for the request's repo."""
+    from .commands import repo_state
 
-    reg = registry(args)
-    state = repo_state(args)
-    hub = hub_for(args)
+    reg = ctx.registry
+    state = repo_state(req.input, ctx)
     reports = []
     if "model_card" not in primary:
-        reports.append(from_card(state.readme, args.repo_id, state.sha, reg))
+        reports.append(from_card(state.readme, repo_id, state.sha, reg))
     if "paper" not in primary:
-        reports.append(from_papers(state.readme, args.repo_id, hub, reg))
+        reports.append(from_papers(state.readme, repo_id, ctx.hub, reg))
     if "aa" not in primary:
         models, why = aa_models()
-        reports.append(from_aa(models, why, args.repo_id, reg, getattr(args, "creator_slug", None),
-                               getattr(args, "model_name", None)))
+        aa = req.aa if isinstance(req, (AddEvalRequest, ImportAARequest)) else AAOptions()
+        reports.append(from_aa(models, why, repo_id, reg, aa.creator_slug, aa.model_name))
     return reports
 
 
-def review(args: argparse.Namespace, collected: Collected) -> None:
+def review(req: CollectRequest, ctx: Context, collected: Collected) -> None:
     """Cross-source check (``--cross-check``) and leaderboard sanity (when the command reads the Hub anyway).
 
     Results go into ``collected`` (warnings; in JSON ``cross_check``, ``leaderboard_flags`` and ``check_flags``,
     every disagreement and flag together); with
     ``--strict`` a disagreement or a flag refuses the whole change.
     """
-    from .commands import hub_for, online, registry
-
+    opts, repo_id = req.publish, req.input.repo_id
     problems: list[str] = []
-    if getattr(args, "cross_check", False) and not args.repo_id:
+    if opts.cross_check and not repo_id:
         raise UsageError("--cross-check needs --repo-id: the other sources are found from the repo")
-    if getattr(args, "cross_check", False):
+    if opts.cross_check and repo_id:
         primary = {s.provenance.kind for s in collected.results if s.provenance}
-        reports = other_sources(args, primary)
-        tolerance = getattr(args, "tolerance", DEFAULT_TOLERANCE)
+        reports = other_sources(req, ctx, repo_id, primary)
+        tolerance = opts.tolerance
         comparisons = compare(collected.results, reports, tolerance)
         collected.extra["cross_check"] = {
             "tolerance": tolerance,
@@ -216,16 +214,16 @@ def review(args: argparse.Namespace, collected: Collected) -> None:
         collected.extra["side_by_side"] = [c.side_by_side() for c in comparisons]
         problems += [w for c in comparisons if (w := c.warning())]
         collected.warnings += [f"{label(r.source)} (cross-check): {r.note}" for r in reports if r.note]
-    if online(args):
+    if online(req.input, opts):
         from .sanity import check_scores
 
-        flags, notes = check_scores(hub_for(args), collected.results, args.repo_id, registry(args))
+        flags, notes = check_scores(ctx.hub, collected.results, repo_id, ctx.registry)
         collected.extra["leaderboard_flags"] = flags
         problems += flags
         collected.warnings += notes
     collected.warnings += problems
     collected.extra["check_flags"] = problems
-    if problems and getattr(args, "strict", False):
+    if problems and opts.strict:
         raise CheckRefusedError("--strict: nothing was published:\n" + "\n".join(f"  {p}" for p in problems),
                                 "check the sources named above; publish the right value with --value and its "
                                 "--source-url, or drop --strict to publish with the warning")

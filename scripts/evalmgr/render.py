@@ -14,8 +14,6 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    import argparse
-
     from .commands import Collected
     from .errors import EvalManagerError, Problem
     from .extract import TableSummary
@@ -97,10 +95,11 @@ def result_json(s: Result) -> dict[str, Any]:
 # --------------------------------------------------------------------------- results
 
 
-def print_collected(args: argparse.Namespace, collected: Collected, change: Change, outcome: Outcome) -> int:
-    """Print the results and the verdict; exit 1 when the change is refused (preview and write alike)."""
+def print_collected(fmt: str, collected: Collected, change: Change, outcome: Outcome) -> int:
+    """Print the results and the verdict in ``fmt`` (json, or text); exit 1 when the change is refused (preview
+    and write alike)."""
     refused = [*map(str, collected.refused), *(r.message for r in outcome.refusals)]
-    if args.format == "json":
+    if fmt == "json":
         emit_json({
             "repo_id": collected.repo_id,
             "results": [result_json(s) for s in collected.results],
