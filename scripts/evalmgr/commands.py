@@ -484,7 +484,7 @@ def finish(args: argparse.Namespace, collected: Collected) -> int:
 def publish_or_preview(args: argparse.Namespace, collected: Collected) -> tuple[Change, Outcome]:
     """The change the collected scores make, and what previewing or publishing it did (one verdict for both)."""
     from .crosscheck import review
-    from .results import value_problem
+    from .formats.base import value_problem
 
     review(args, collected)
     fmt = "model-index" if args.format == "model-index" else "eval-results"
@@ -602,8 +602,8 @@ def _preview(args: argparse.Namespace, change: Change) -> Outcome:
 
 
 def show(args: argparse.Namespace) -> dict[str, Any]:
-    from .card import read_model_index_scores
-    from .results import load_eval_results
+    from .formats.eval_results import load_eval_results
+    from .formats.model_index import read_model_index_scores
 
     state = repo_state(args)
     rows: list[dict[str, Any]] = []
@@ -647,9 +647,9 @@ def _source_dict(entry: Any) -> dict[str, Any] | None:
 
 
 def validate(args: argparse.Namespace) -> list[Problem]:
-    from .card import validate_model_index
+    from .formats.model_index import validate_model_index
     from .files import read_text_file
-    from .results import validate_eval_results
+    from .formats.eval_results import validate_eval_results
 
     reg = registry(args)
     if args.paths:
@@ -659,7 +659,7 @@ def validate(args: argparse.Namespace) -> list[Problem]:
             p = Path(raw)
             text = read_text_file(p, "result file or README.md")
             if p.name.lower() == "readme.md":
-                problems += validate_model_index(text, str(p))
+                problems += validate_model_index(text, str(p), reg)
             else:
                 eval_files[str(p)] = text
         return problems + validate_eval_results(eval_files, reg)
@@ -668,13 +668,13 @@ def validate(args: argparse.Namespace) -> list[Problem]:
         reg.load_hub_task_ids(hub_for(args), _dataset_ids(state))
     problems = validate_eval_results(state.eval_files, reg)
     if state.readme:
-        problems += validate_model_index(state.readme, README)
+        problems += validate_model_index(state.readme, README, reg)
     return problems
 
 
 def _dataset_ids(state: RepoState) -> set[str]:
     """Datasets the repo's readable result files name (a malformed file is validate's to report)."""
-    from .results import load_eval_results
+    from .formats.eval_results import load_eval_results
 
     ids: set[str] = set()
     for path, text in state.eval_files.items():
@@ -686,7 +686,7 @@ def _dataset_ids(state: RepoState) -> set[str]:
 
 
 def _model_index_ids(readme: str | None) -> set[str]:
-    from .card import read_model_index_scores
+    from .formats.model_index import read_model_index_scores
 
     try:
         scores = read_model_index_scores(readme or "")
@@ -697,7 +697,7 @@ def _model_index_ids(readme: str | None) -> set[str]:
 
 def get_prs(args: argparse.Namespace) -> dict[str, Any]:
     """Open PRs with what each changes in results; a failed request is an error, never 'no PRs'."""
-    from .results import load_eval_results
+    from .formats.eval_results import load_eval_results
 
     hub = hub_for(args)
     main = hub.read_state(args.repo_id)

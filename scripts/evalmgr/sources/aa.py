@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import Candidate, ModelNotFoundError, SourceError, UsageError
 from ..download import read_body
 from ..hub import retry_after_seconds, retry_budget
-from ..results import finite_number
+from ..values import finite_number
 from ..scores import Provenance, Score
 
 if TYPE_CHECKING:
