@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from evalmgr.errors import InputError
-from evalmgr.formats.base import Plan, plan
+from evalmgr.formats.base import Plan, merge
 from evalmgr.formats.model_index import ModelIndex, read_model_index, read_model_index_scores, validate_model_index
 from evalmgr.frontmatter import set_front_matter_key, split_front_matter, with_front_matter
 from evalmgr.hub import RepoState
@@ -26,7 +26,7 @@ def body(text: str) -> str:
 
 def plan_model_index(readme: str, model_name: str, items: list[Score], reg: Registry, *, force: bool = False) -> Plan:
     """The merge loop in the model-index format against a repo whose README is ``readme``."""
-    return plan(RepoState(None, "local", None, readme), items, ModelIndex(reg, model_name), force=force)
+    return merge(RepoState(None, "local", None, readme), items, ModelIndex(reg, model_name), force=force)
 
 
 def new_text(p: Plan) -> str | None:

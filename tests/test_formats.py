@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from evalmgr.formats.base import Format, NewScaleProblem, Plan, ScaleProblem, plan
+from evalmgr.formats.base import Format, NewScaleProblem, Plan, ScaleProblem, merge
 from evalmgr.formats.eval_results import EvalResults
 from evalmgr.formats.model_index import ModelIndex
 from evalmgr.hub import RepoState
@@ -51,9 +51,9 @@ def test_the_same_change_is_classified_the_same_in_both_formats(reg: Registry, s
     seen = {}
     for name, make in FORMATS.items():
         fmt = make(reg)
-        published = plan(state_with({}), first, fmt)
+        published = merge(state_with({}), first, fmt)
         assert classes(published, first)["added"] == [0, 1], name
-        seen[name] = classes(plan(state_with(published.files), change, fmt, force=force), change)
+        seen[name] = classes(merge(state_with(published.files), change, fmt, force=force), change)
     assert seen["eval-results"] == seen["model-index"] == {
         "added": [1, 2, 4] if force else [2, 4], "already_present": [0, 3], "blocked": [],
         "conflicts": [False, True]}
@@ -62,10 +62,10 @@ def test_the_same_change_is_classified_the_same_in_both_formats(reg: Registry, s
 def test_a_forced_replacement_and_a_rerun_agree_in_both_formats(reg: Registry, scored: Callable[..., Score]) -> None:
     for name, make in FORMATS.items():
         fmt = make(reg)
-        old = plan(state_with({}), [scored(reg, "HLE", 20.0)], fmt)
+        old = merge(state_with({}), [scored(reg, "HLE", 20.0)], fmt)
         new = [scored(reg, "HLE", 25.0)]
-        forced = plan(state_with(old.files), new, fmt, force=True)
-        again = plan(state_with({**old.files, **forced.files}), new, fmt)
+        forced = merge(state_with(old.files), new, fmt, force=True)
+        again = merge(state_with({**old.files, **forced.files}), new, fmt)
         assert (again.files, again.added, again.conflicts) == ({}, [], []), name
         assert again.already_present == new, name
 
@@ -75,7 +75,7 @@ def test_a_malformed_target_blocks_the_item_in_both_formats(reg: Registry, score
                  "model-index": {"README.md": "---\nmodel-index:\n- name: demo-7b\n  results: [{task: {}}]\n---\n"}}
     for name, make in FORMATS.items():
         item = scored(reg, "GSM8K", 80.0)
-        p = plan(state_with(malformed[name]), [item], make(reg))
+        p = merge(state_with(malformed[name]), [item], make(reg))
         assert (p.files, p.added, p.blocked) == ({}, [], [item]), name
         assert any(x.severity == "error" for x in p.problems), name
         assert any(x.message == "malformed: not updated, so GSM8K was not added" for x in p.problems), name
@@ -84,15 +84,15 @@ def test_a_malformed_target_blocks_the_item_in_both_formats(reg: Registry, score
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_a_fraction_this_change_adds_is_a_typed_scale_problem_the_write_refuses(
         reg: Registry, scored: Callable[..., Score], fmt: str) -> None:
-    old = plan(state_with({}), [scored(reg, "MMLU-Pro", 72.3)], FORMATS[fmt](reg))
+    old = merge(state_with({}), [scored(reg, "MMLU-Pro", 72.3)], FORMATS[fmt](reg))
     fraction = [scored(reg, "GPQA Diamond", 0.412)]
-    p = plan(state_with(old.files), fraction, FORMATS[fmt](reg))
+    p = merge(state_with(old.files), fraction, FORMATS[fmt](reg))
     (problem,) = [x for x in p.problems if isinstance(x, NewScaleProblem)]
     assert "0.412 looks like a 0-1 fraction" in problem.message and "write it as 41.2" in problem.message
     change = Change(scores=fraction, registry=reg, fmt=fmt)
     assert [r.kind for r in refusals(p, change, "main")] == ["scale"]
     assert refusals(p, Change(scores=fraction, registry=reg, fmt=fmt, force=True), "main") == []
     # The same values already published: a scale warning, not about this change, refuses nothing.
-    rerun = plan(state_with({**old.files, **p.files}), fraction, FORMATS[fmt](reg))
+    rerun = merge(state_with({**old.files, **p.files}), fraction, FORMATS[fmt](reg))
     assert rerun.problems and all(type(x) is ScaleProblem for x in rerun.problems)
     assert refusals(rerun, change, "main") == []

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from evalmgr.errors import EvalManagerError, UsageError, ValidationError
-from evalmgr.formats.base import Plan, check_scale, measured, plan
+from evalmgr.formats.base import Plan, check_scale, measured, merge
 from evalmgr.formats.eval_results import (
     EvalResults,
     dump_eval_results,
@@ -34,7 +34,7 @@ def fixture(name: str) -> str:
 def plan_eval_results(existing: dict[str, str], items: list[Score], reg: Registry, *, filename: str | None = None,
                       force: bool = False) -> Plan:
     """The merge loop in the .eval_results format against a repo holding ``existing`` files."""
-    return plan(RepoState(None, "local", None, None, dict(existing)), items, EvalResults(reg, filename), force=force)
+    return merge(RepoState(None, "local", None, None, dict(existing)), items, EvalResults(reg, filename), force=force)
 
 
 def test_entry_round_trip_with_quoted_date(reg: Registry, scored: Callable[..., Score]) -> None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .errors import Conflict, ConflictError, EvalManagerError, HubError, Problem, UsageError, ValidationError
 from .files import read_text_file, write_files_atomic
-from .formats.base import Format, NewScaleProblem, Plan, plan
+from .formats.base import Format, NewScaleProblem, Plan, merge
 from .formats.eval_results import EvalResults
 from .formats.model_index import ModelIndex
 from .hub import EVAL_DIR, README, Hub, PullRequest, RepoState, StaleParentError
@@ -79,7 +79,7 @@ class Outcome:
 
 def make_plan(state: RepoState, change: Change) -> Plan:
     """Merge the change into ``state`` in the chosen format (idempotent; conflicts reported, not applied)."""
-    return plan(state, change.scores, _format(state, change), force=change.force)
+    return merge(state, change.scores, _format(state, change), force=change.force)
 
 
 def _format(state: RepoState, change: Change) -> Format[Any]:

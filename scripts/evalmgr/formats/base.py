@@ -1,7 +1,7 @@
 """What every results format shares: the items a change publishes, the Format interface, one merge loop.
 
 A :class:`Format` says what identifies a result, reads the results a repo already has and writes new
-file texts; :func:`plan` is the one merge by identity for every format:
+file texts; :func:`merge` is the one merge by identity for every format:
 
 - same value as a result already there: already present;
 - a different value: a :class:`Conflict` (with ``force``, the existing value is replaced in place);
@@ -164,18 +164,18 @@ class Format(ABC, Generic[R]):
         """What the scale check reads of a record (``item``: the change's item it was built from)."""
 
 
-def plan(state: RepoState, items: Sequence[Item], fmt: Format[Any], *, force: bool = False) -> Plan:
+def merge(state: RepoState, items: Sequence[Item], fmt: Format[Any], *, force: bool = False) -> Plan:
     """Merge ``items`` into ``state`` in ``fmt`` by identity (see the module docstring); nothing is written."""
     existing = fmt.read(state)
     out = Plan(problems=list(existing.problems))
     added: dict[str, list[Any]] = {}
-    planned: list[Any] = []
     replaced: list[tuple[Known[Any], Any]] = []
     new: list[Measured] = []
     for item in items:
         rec = fmt.record(item)
         old = next((k for k in existing.records if fmt.same_result(k.record, rec)), None)
-        first = None if old else next((p for p in planned if fmt.same_result(p, rec)), None)
+        first = None if old is not None else next(
+            (p for recs in added.values() for p in recs if fmt.same_result(p, rec)), None)
         if old is not None or first is not None:
             prior, where = (old.record, old.where) if old is not None else (first, "this change")
             if same_value(fmt.value(prior), fmt.value(rec)):
@@ -192,7 +192,6 @@ def plan(state: RepoState, items: Sequence[Item], fmt: Format[Any], *, force: bo
             out.problems.append(Problem(target, f"malformed: not updated, so {item_label(item)} was not added",
                                         "warning"))
             continue
-        planned.append(rec)
         added.setdefault(target, []).append(rec)
         out.added.append(item)
         new.append(fmt.measure(rec, item))

@@ -3,7 +3,7 @@
 Entries are huggingface_hub's own ``EvalResultEntry`` (serialised and parsed with its
 ``eval_result_entries_to_yaml`` / ``parse_eval_result_entries``); this module adds what the library
 leaves to callers: strict reading with every problem located, safe file names, and the identity of a
-result for the one merge loop (:func:`..base.plan`): dataset id (case-insensitive), task id and notes.
+result for the one merge loop (:func:`.base.merge`): dataset id (case-insensitive), task id and notes.
 New entries are appended to their file with its existing text kept byte for byte.
 """
 
@@ -74,7 +74,7 @@ class EvalResults(Format["EvalResultEntry"]):
             if any(p.severity == "error" for p in problems):
                 existing.malformed.add(path)
                 continue
-            existing.records += [Known(row.entry, path, path, (n,)) for n, row in enumerate(rows)]
+            existing.records += [Known(row.entry, path, path) for row in rows]
         return existing
 
     def write(self, state: RepoState, existing: Existing[EvalResultEntry], added: dict[str, list[EvalResultEntry]],

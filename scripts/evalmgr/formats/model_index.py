@@ -3,7 +3,7 @@
 A model card is someone else's document: only the ``model-index`` key of its front matter changes (see
 :mod:`..frontmatter`), other models' entries are kept, the body is never touched. The library's
 ``EvalResult`` / ``model_index_to_eval_results`` / ``eval_results_to_model_index`` do the format; this
-module adds locating errors and the identity the one merge loop (:func:`..base.plan`) uses.
+module adds locating errors and the identity the one merge loop (:func:`.base.merge`) uses.
 
 Identity of a model-index result: dataset type + metric type + variant (the setup notes, written as a
 ``(notes)`` suffix of the metric name), and the dataset config/split when both sides state one. Labels
