@@ -69,9 +69,9 @@ def main() -> int:
     from hostile.generate import cases
 
     # Imported before forking: the baseline holds the interpreter's imports, and no case pays for them.
-    import evalmgr.card  # noqa: F401
     import evalmgr.commands  # noqa: F401
     import evalmgr.extract  # noqa: F401
+    import evalmgr.formats.model_index  # noqa: F401
     import evalmgr.sources.aa  # noqa: F401
     import evalmgr.sources.eval_logs  # noqa: F401
     import huggingface_hub  # noqa: F401

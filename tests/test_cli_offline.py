@@ -166,6 +166,20 @@ def test_validate_malformed_yaml_and_front_matter(tmp_path: Path) -> None:
     assert str(broken) in run.out and str(readme) in run.out
 
 
+def test_validate_reads_the_model_index_with_the_mapping_given(tmp_path: Path) -> None:
+    """--mapping reaches the model-index checks: a benchmark it puts on a points scale may be negative."""
+    readme = tmp_path / "README.md"
+    readme.write_text("---\n" + yaml.safe_dump({"model-index": [{"name": "m", "results": [
+        {"task": {"type": "text-generation"}, "dataset": {"type": "cais/hle", "name": "HLE"},
+         "metrics": [{"type": "accuracy", "value": -2.5}]}]}]}) + "---\n# m\n")
+    mapping = tmp_path / "points.json"
+    mapping.write_text('{"version": 1, "benchmarks": {"hle": {"scale": "points"}}}')
+    bundled = run_cli("validate", str(readme))
+    assert bundled.code == 1 and "value -2.5 is negative on a percentage scale" in bundled.out
+    mapped = run_cli("validate", str(readme), "--mapping", str(mapping))
+    assert mapped.code == 0, mapped.out + mapped.err
+
+
 def test_show_lists_local_results_in_json(clone: Path) -> None:
     assert run_cli("add-eval", "--repo-dir", str(clone), "--repo-id", "o/m", "--benchmark", "GPQA Diamond",
                    "--value", "41.2", "--apply").code == 0

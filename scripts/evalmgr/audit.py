@@ -84,8 +84,8 @@ def audit_model(hub: Hub, repo_id: str, reg: Registry, sources: list[str], aa: t
 
 def _rows(hub: Hub, repo_id: str, reg: Registry, sources: list[str], aa: tuple[Any, str | None],
           aa_creator: str | None) -> tuple[dict[tuple[str, str], Row], dict[str, str]]:
-    from .card import read_model_index_scores
-    from .results import load_eval_results
+    from .formats.eval_results import load_eval_results
+    from .formats.model_index import read_model_index_scores
 
     state = hub.read_state(repo_id)
     rows: dict[tuple[str, str], Row] = {}

@@ -93,7 +93,7 @@ class RunLog:
 
     @classmethod
     def create(cls, opts: BatchOptions) -> RunLog:
-        from .results import slug
+        from .ids import slug
 
         runs = Path(opts.runs_dir)
         runs.mkdir(parents=True, exist_ok=True)

@@ -458,7 +458,7 @@ def collect(req: CollectRequest, ctx: Context) -> Collected:
 def publish_or_preview(req: CollectRequest, ctx: Context, collected: Collected) -> tuple[Change, Outcome]:
     """The change the collected results make, and what previewing or publishing it did (one verdict for both)."""
     from .crosscheck import review
-    from .results import value_problem
+    from .formats.base import value_problem
 
     review(req, ctx, collected)
     opts = req.publish
@@ -577,8 +577,8 @@ def _preview(input: RepoInput, ctx: Context, change: Change) -> Outcome:
 
 
 def show(input: RepoInput, ctx: Context) -> dict[str, Any]:
-    from .card import read_model_index_scores
-    from .results import load_eval_results
+    from .formats.eval_results import load_eval_results
+    from .formats.model_index import read_model_index_scores
 
     state = repo_state(input, ctx)
     rows: list[dict[str, Any]] = []
@@ -622,9 +622,9 @@ def _source_dict(entry: Any) -> dict[str, Any] | None:
 
 
 def validate(input: RepoInput, paths: list[str], ctx: Context) -> list[Problem]:
-    from .card import validate_model_index
+    from .formats.model_index import validate_model_index
     from .files import read_text_file
-    from .results import validate_eval_results
+    from .formats.eval_results import validate_eval_results
 
     reg = ctx.registry
     if paths:
@@ -634,7 +634,7 @@ def validate(input: RepoInput, paths: list[str], ctx: Context) -> list[Problem]:
             p = Path(raw)
             text = read_text_file(p, "result file or README.md")
             if p.name.lower() == "readme.md":
-                problems += validate_model_index(text, str(p))
+                problems += validate_model_index(text, str(p), reg)
             else:
                 eval_files[str(p)] = text
         return problems + validate_eval_results(eval_files, reg)
@@ -643,13 +643,13 @@ def validate(input: RepoInput, paths: list[str], ctx: Context) -> list[Problem]:
         reg.load_hub_task_ids(ctx.hub, _dataset_ids(state))
     problems = validate_eval_results(state.eval_files, reg)
     if state.readme:
-        problems += validate_model_index(state.readme, README)
+        problems += validate_model_index(state.readme, README, reg)
     return problems
 
 
 def _dataset_ids(state: RepoState) -> set[str]:
     """Datasets the repo's readable result files name (a malformed file is validate's to report)."""
-    from .results import load_eval_results
+    from .formats.eval_results import load_eval_results
 
     ids: set[str] = set()
     for path, text in state.eval_files.items():
@@ -661,7 +661,7 @@ def _dataset_ids(state: RepoState) -> set[str]:
 
 
 def _model_index_ids(readme: str | None) -> set[str]:
-    from .card import read_model_index_scores
+    from .formats.model_index import read_model_index_scores
 
     try:
         scores = read_model_index_scores(readme or "")
@@ -672,7 +672,7 @@ def _model_index_ids(readme: str | None) -> set[str]:
 
 def get_prs(repo_id: str, ctx: Context) -> dict[str, Any]:
     """Open PRs with what each changes in results; a failed request is an error, never 'no PRs'."""
-    from .results import load_eval_results
+    from .formats.eval_results import load_eval_results
 
     hub = ctx.hub
     main = hub.read_state(repo_id)

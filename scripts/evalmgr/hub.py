@@ -468,7 +468,7 @@ class StaleParentError(HubError):
 
 def _model_index(readme: str | None) -> Any:
     """The card's model-index, or None when there is none or the front matter cannot be read."""
-    from .card import split_front_matter
+    from .frontmatter import split_front_matter
     from .errors import EvalManagerError
 
     try:

@@ -17,6 +17,9 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .errors import Conflict, ConflictError, EvalManagerError, HubError, Problem, UsageError, ValidationError
 from .files import read_text_file, write_files_atomic
+from .formats.base import Format, NewScaleProblem, Plan, merge
+from .formats.eval_results import EvalResults
+from .formats.model_index import ModelIndex
 from .hub import EVAL_DIR, README, Hub, PullRequest, RepoState, StaleParentError
 from .result import Result
 
@@ -29,26 +32,14 @@ class Change:
     """What a command wants to publish: registered scores, in one format."""
 
     scores: list[Result]
+    registry: Registry  # the Registry in use (a --mapping file changes file names and scale checks)
     fmt: str = "eval-results"  # or "model-index"
     model_name: str | None = None  # model-index `name` (default: the repo name)
     task_type: str = "text-generation"
     dataset_name: str | None = None
     filename: str | None = None  # --filename: one .eval_results file for everything
-    registry: Registry | None = None  # the Registry in use (a --mapping file changes file names and scale checks)
     force: bool = False  # replace conflicting values instead of reporting them
     blockers: list[Blocker] = field(default_factory=list)  # refusals known before planning (partial runs)
-
-
-@dataclass
-class Plan:
-    """The files a change would write against one repo state, and why."""
-
-    files: dict[str, str]
-    added: list[Result]
-    already_present: list[Result]
-    conflicts: list[Conflict]
-    problems: list[Problem] = field(default_factory=list)
-    blocked: list[Result] = field(default_factory=list)  # results whose target file is malformed
 
 
 @dataclass
@@ -88,28 +79,14 @@ class Outcome:
 
 def make_plan(state: RepoState, change: Change) -> Plan:
     """Merge the change into ``state`` in the chosen format (idempotent; conflicts reported, not applied)."""
+    return merge(state, change.scores, _format(state, change), force=change.force)
+
+
+def _format(state: RepoState, change: Change) -> Format[Any]:
     if change.fmt == "model-index":
-        from .card import plan_model_index
-
-        mi = plan_model_index(
-            state.readme or "",
-            model_name=change.model_name or (state.repo_id or "model").split("/")[-1],
-            scores=change.scores,
-            task_type=change.task_type,
-            dataset_name=change.dataset_name,
-            registry=change.registry,
-            replace_conflicts=change.force,
-        )
-        files = {README: mi.new_text} if mi.new_text is not None else {}
-        # A model-index with malformed entries is not written into: its own problems come first.
-        blocked = list(mi.added) if any(p.severity == "error" for p in mi.problems) else []
-        return Plan(files, list(mi.added), list(mi.already_present), list(mi.conflicts), list(mi.problems), blocked)
-    from .results import plan_eval_results
-
-    rp = plan_eval_results(state.eval_files, change.scores, filename=change.filename, registry=change.registry,
-                           replace_conflicts=change.force)
-    return Plan(dict(rp.files), list(rp.added), list(rp.already_present), list(rp.conflicts), list(rp.problems),
-                list(rp.blocked))
+        model_name = change.model_name or (state.repo_id or "model").split("/")[-1]
+        return ModelIndex(change.registry, model_name, change.task_type, change.dataset_name)
+    return EvalResults(change.registry, change.filename)
 
 
 @dataclass
@@ -133,10 +110,8 @@ def refusals(plan: Plan, change: Change, where: str) -> list[Blocker]:
     Computed the same way for a preview and for ``--apply`` / ``--create-pr`` / ``--pr``, so a preview that
     passes is a write that passes.
     """
-    from .results import SCALE_NEW
-
     found = [r for r in change.blockers if not change.force]
-    suspects = [p for p in plan.problems if p.location == SCALE_NEW]
+    suspects: list[Problem] = [p for p in plan.problems if isinstance(p, NewScaleProblem)]
     if suspects and not change.force:
         found.append(Blocker("scale", ValidationError(
             "a value looks like it is on another scale than the others; nothing was written:\n"
@@ -387,7 +362,7 @@ def _commit_into_pr(hub: Hub, repo_id: str, change: Change, pr_num: int, force: 
 
 def open_prs_adding(hub: Hub, repo_id: str, dataset_id: str | None, task_id: str | None) -> list[PullRequest]:
     """Open pull requests whose changes add a result for this dataset and task (any value)."""
-    from .results import load_eval_results
+    from .formats.eval_results import load_eval_results
 
     main = hub.read_state(repo_id)
     found = []
@@ -402,7 +377,7 @@ def open_prs_adding(hub: Hub, repo_id: str, dataset_id: str | None, task_id: str
             except EvalManagerError:
                 continue
         if pr.touches_model_index:
-            from .card import read_model_index_scores
+            from .formats.model_index import read_model_index_scores
 
             try:
                 ids |= {(s.dataset_id, s.task_id) for s in read_model_index_scores(pr.state.readme or "")}

@@ -9,6 +9,7 @@ than a guessed number.
 from __future__ import annotations
 
 import html
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -91,6 +92,17 @@ def is_missing(text: str) -> bool:
     """True for the markers tables use for "no result" (``-``, ``—``, ``N/A``, ``/``, empty ...)."""
     t = _EMPTY_PARENS.sub("", text).strip().lower()
     return t in MISSING or (bool(t) and set(t) <= set("-–—"))
+
+
+def finite_number(value: object) -> float | None:
+    """A real number as float; None for text, booleans, NaN, infinities and integers too large for a float."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def parse_value(raw: str) -> Value | None:

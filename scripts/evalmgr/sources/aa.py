@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 from ..errors import Candidate, ModelNotFoundError, SourceError, UsageError
 from ..download import read_body
 from ..hub import retry_after_seconds, retry_budget
-from ..results import finite_number
 from ..observation import Observation, Provenance, SourceReport, TaskRef
+from ..values import finite_number
 
 if TYPE_CHECKING:
     from ..registry import Registry
