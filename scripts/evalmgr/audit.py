@@ -9,7 +9,6 @@ refuse to publish is not offered here either.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 from concurrent.futures import ThreadPoolExecutor
@@ -24,6 +23,7 @@ from .hub import Hub, RateGate
 
 if TYPE_CHECKING:
     from .registry import Registry
+    from .request import AuditRequest
 
 STATUS_ORDER = {"missing": 0, "in_pr": 1, "on_main": 2}
 
@@ -146,7 +146,7 @@ def _rows(hub: Hub, repo_id: str, reg: Registry, sources: list[str], aa: tuple[A
 # --------------------------------------------------------------------------- the list
 
 
-def repo_ids(args: argparse.Namespace, hub: Hub) -> tuple[list[str], list[dict[str, str]]]:
+def repo_ids(args: AuditRequest, hub: Hub) -> tuple[list[str], list[dict[str, str]]]:
     """The models to audit and the ones skipped (derivatives, private), in the listing's order."""
     from .batch import derivative_reason, list_models
 
@@ -171,10 +171,11 @@ def repo_ids(args: argparse.Namespace, hub: Hub) -> tuple[list[str], list[dict[s
     return keep, skipped
 
 
-def run_audit(args: argparse.Namespace) -> dict[str, Any]:
+def run_audit(args: AuditRequest) -> dict[str, Any]:
     """Audit every listed model (a few at a time); models with most missing benchmarks first."""
     from .crosscheck import aa_models
     from .registry import Registry
+    from .request import AuditRequest
 
     sources = [s.strip() for s in args.sources.split(",") if s.strip()]
     unknown = sorted(set(sources) - set(SOURCES))
@@ -194,8 +195,8 @@ def run_audit(args: argparse.Namespace) -> dict[str, Any]:
 
     with ThreadPoolExecutor(max_workers=max(1, args.concurrency)) as pool:
         models = list(pool.map(one, ids))
-    if args.benchmark:
-        models = [_only(m, args.benchmark, reg) for m in models]
+    if args.benchmarks:
+        models = [_only(m, args.benchmarks, reg) for m in models]
     models.sort(key=lambda m: (m["error"] is not None, -len(m["missing"]), m["repo_id"]))
     return {
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -207,7 +208,7 @@ def run_audit(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _only(model: dict[str, Any], wanted: list[str], reg: Registry) -> dict[str, Any]:
+def _only(model: dict[str, Any], wanted: tuple[str, ...], reg: Registry) -> dict[str, Any]:
     """The model's rows for the wanted benchmarks (registry names or aliases)."""
     keys = {(m.benchmark.dataset_id, m.benchmark.task_id) for m in (reg.match(w) for w in wanted) if m}
     rows = [b for b in model["benchmarks"] if (b["dataset_id"], b["task_id"]) in keys]
@@ -275,6 +276,7 @@ def write_csv(data: dict[str, Any], path: str) -> None:
 def models_missing(path: str, benchmark: str, source: str, mapping: str | None = None) -> list[str]:
     """Repo ids of an audit's JSON that miss ``benchmark`` and whose ``source`` gives it, most missing first."""
     from .registry import Registry
+    from .request import AuditRequest
 
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -290,13 +292,13 @@ def models_missing(path: str, benchmark: str, source: str, mapping: str | None =
             if (b["dataset_id"], b["task_id"]) == want and b["status"] == "missing" and b["sources"].get(source)]
 
 
-def print_audit(data: dict[str, Any], args: argparse.Namespace) -> int:
+def print_audit(data: dict[str, Any], fmt: str, csv_path: str | None = None) -> int:
     from .render import emit_json, err, out
 
-    if args.csv:
-        write_csv(data, args.csv)
-        err(f"wrote {args.csv}")
-    if args.format == "json":
+    if csv_path:
+        write_csv(data, csv_path)
+        err(f"wrote {csv_path}")
+    if fmt == "json":
         emit_json(data)
     else:
         for line in text_lines(data):

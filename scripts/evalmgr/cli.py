@@ -284,8 +284,9 @@ def _get_prs(args: argparse.Namespace, ctx: Context) -> Any:
 
 def _audit(args: argparse.Namespace) -> int:
     from .audit import print_audit, run_audit
+    from .request import audit_request
 
-    return print_audit(run_audit(args), args)
+    return print_audit(run_audit(audit_request(args)), args.format, args.csv)
 
 
 # --------------------------------------------------------------------------- main

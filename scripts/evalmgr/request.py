@@ -151,6 +151,25 @@ class PaperRequest:
     benchmark: str | None = None
 
 
+@dataclass(frozen=True)
+class AuditRequest:
+    """``audit``: which benchmarks models have, and which each source could give them."""
+
+    repo_ids_file: str | None = None
+    author: str | None = None
+    search: str | None = None
+    sort: str = "trending"
+    pipeline_tag: str | None = "text-generation"
+    limit: int = 20
+    include_derivatives: bool = False
+    sources: str = "model_card,aa,paper"  # comma-separated, as typed
+    aa_creator_slug: str | None = None
+    benchmarks: tuple[str, ...] = ()
+    tolerance: float = 1.0
+    concurrency: int = 4
+    mapping: str | None = None
+
+
 CollectRequest = ExtractRequest | AddEvalRequest | ImportAARequest | ImportLogsRequest
 
 
@@ -240,3 +259,9 @@ def from_args(args: argparse.Namespace) -> CollectRequest:
         return ImportLogsRequest(repo_input(args), tuple(args.paths), args.logs_url, args.upload_logs_to,
                                  args.model_mismatch_ok, publish)
     raise ValueError(f"{args.command} is not a publishing subcommand")
+
+
+def audit_request(args: argparse.Namespace) -> AuditRequest:
+    return AuditRequest(args.repo_ids_file, args.author, args.search, args.sort, args.pipeline_tag, args.limit,
+                        args.include_derivatives, args.sources, args.aa_creator_slug, tuple(args.benchmark or ()),
+                        args.tolerance, args.concurrency, args.mapping)
