@@ -108,6 +108,16 @@ def test_model_identity_in_other_notation(card: str, repo: str, expected: dict[t
     assert got(extract(card, repo)) == expected
 
 
+def test_a_table_skipped_for_its_section_is_named_when_nothing_else_is_left() -> None:
+    # the repo is an instruct model, its only table sits under a base-model heading: nothing is read, and the
+    # error says which table was skipped and why (not just "not found")
+    run = run_cli("extract-readme", "--readme", str(CLASSES / "base_section_only.md"), "--repo-id",
+                  "acme/Wren-7B-Instruct")
+    assert run.code == 1 and "Traceback" not in run.err
+    assert "table 1 skipped: its section is about base/pretrained models" in run.err
+    assert "--table 1 --model-name-override Wren-7B-Instruct" in run.err
+
+
 def test_close_names_of_siblings_are_refused_with_candidates() -> None:
     # two rows are equally close to the repo name: nothing is chosen, both are offered
     run = run_cli("extract-readme", "--readme", str(CLASSES / "identity.md"), "--repo-id", "acme/InkCap2_5-Chat")

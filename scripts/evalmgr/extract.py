@@ -80,6 +80,12 @@ class ExtractionReport(SourceReport):
 
     tables_used: list[int] = field(default_factory=list)
     relaxed: dict[int, str] = field(default_factory=dict)  # table -> the relaxed rule that found the model there
+    skipped: dict[int, str] = field(default_factory=dict)  # table -> why an evaluation table was not read
+
+    def skip(self, table: int, why: str) -> None:
+        """A table not read, and why: said as a warning, and kept for the error when no table is left."""
+        self.skipped[table] = why
+        self.warnings.append(f"table {table} skipped: {why}")
 
 
 @dataclass
@@ -596,15 +602,12 @@ def _extract_auto(
     evaluation = []
     for an in analyses:
         if an.evaluation and all_normalized(an):
-            report.warnings.append(
-                f"table {an.table.index} skipped: its scores are leaderboard-normalized "
-                f"({an.leaderboard}), not the benchmarks' own metrics; they are never published"
-            )
+            report.skip(an.table.index, f"its scores are leaderboard-normalized ({an.leaderboard}), not the "
+                                        "benchmarks' own metrics; they are never published")
         elif an.evaluation and an.normalized_rows:
-            report.warnings.append(
-                f"table {an.table.index} skipped: it mixes raw scores with an Open LLM Leaderboard v2 section "
-                f"(leaderboard-normalized values); pass --table {an.table.index} to read its raw rows"
-            )
+            report.skip(an.table.index, "it mixes raw scores with an Open LLM Leaderboard v2 section "
+                                        f"(leaderboard-normalized values); pass --table {an.table.index} to read its "
+                                        "raw rows")
         elif an.evaluation:
             evaluation.append(an)
     located: list[tuple[TableModel, _Located]] = []
@@ -636,7 +639,7 @@ def _extract_auto(
         cands = [c for an in evaluation for c in _candidates(an)]
         who = f"model {target.label!r}" if target else "the model (no --repo-id given)"
         counts = f"{len(evaluation)} of {len(analyses)} tables look like evaluations"
-        skipped = "".join(f"; {w}" for w in report.warnings if " skipped: " in w)
+        skipped = "".join(f"; table {n} skipped: {why}" for n, why in report.skipped.items())
         raise ModelNotFoundError(f"{who} was not found in any evaluation table ({counts}){skipped}", cands[:40])
     per_table = []
     aggregate_tables = {an.table.index for an in analyses if an.evaluation and has_aggregate(an)}
@@ -685,9 +688,7 @@ def _filter_variant(
     for an, loc in located:
         reason = _variant_conflict(an, tokens, headings_only=also_unmarked)
         if reason:
-            report.warnings.append(
-                f"table {an.table.index} skipped: {reason} and {repo_id} is not (pass --table to use it)"
-            )
+            report.skip(an.table.index, f"{reason} and {repo_id} is not (pass --table to use it)")
         else:
             kept.append((an, loc))
     return kept
