@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import zstandard
 from evalmgr.errors import InputError, SourceError
-from evalmgr.sources.eval_logs import percent
+from evalmgr.values import percent
 from logs_support import read_logs
 
 
@@ -135,7 +135,7 @@ def test_values_outside_zero_one_are_not_converted(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("fraction", "expected"), [(0.6, 60.0), (0.1 + 0.2, 30.0), (2 / 3, 66.67), (1.0, 100.0),
                                                     (0.12345, 12.35), (0.0, 0.0)])
 def test_percent_has_no_float_noise(fraction: float, expected: float) -> None:
-    assert percent(fraction) == expected and repr(percent(fraction)) == repr(expected)
+    assert percent(fraction, places=2) == expected and repr(percent(fraction, places=2)) == repr(expected)
 
 
 def test_unreadable_logs_say_which_file(tmp_path: Path) -> None:

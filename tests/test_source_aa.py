@@ -6,6 +6,7 @@ import json
 import time
 
 import pytest
+from evalmgr import values
 from aa_emulator import CURRENT_PATH, FIXTURES, OLDER_PATH, AAEmulator
 from evalmgr.errors import ModelNotFoundError, SourceError, UsageError
 from evalmgr.registry import Registry
@@ -14,7 +15,6 @@ from evalmgr.sources.aa import (
     HARNESS_NOTE,
     fetch_models,
     find_model,
-    fraction_to_percent,
     aa_results,
 )
 
@@ -188,7 +188,7 @@ def test_unexpected_shape_is_a_source_error(aa, env):
      (0.12345, 12.345), (0.29, 29.0), (0.57, 57.0)],
 )
 def test_fraction_to_percent_has_no_float_noise(fraction, percent):
-    assert repr(fraction_to_percent(fraction)) == repr(percent)
+    assert repr(values.percent(fraction)) == repr(percent)
 
 
 def test_keys_map_exactly_to_registry_benchmarks(models, registry):

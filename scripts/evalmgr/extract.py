@@ -60,15 +60,12 @@ from .tablemodel import (
 )
 from .values import clean_label, is_missing, packed_header, parse_value, split_cell, split_packed
 
-_INSTRUCT_TOKENS = VARIANT_SUFFIX | {"sft", "dpo", "rlhf"}
 _MODEL_WORDS = re.compile(
     r"^(?:gpt|llama|mistral|mixtral|qwen|gemma|phi|falcon|bert|roberta|deberta|t5|claude|gemini|palm|deepseek|yi|"
     r"baichuan|chatglm|glm|internlm|vicuna|zephyr|olmo|pythia|opt|bloom|mpt|starcoder|codellama|wizardlm|"
     r"wizardcoder|openchat|solar|command|grok|whisper|wav2vec|clip|vit|blip|flamingo|kosmos|llava|midas|dpt|"
     r"electra|xlnet|tinyllama|stablelm|granite|cerebras|chatgpt|gpt4|alpaca|guanaco|mamba|rwkv)\d*(?:\.\d+)?$"
 )
-_BASE_CONTEXT = re.compile(r"\b(?:base|pre-?trained|pretraining|foundation)\b(?! on)", re.I)
-_INSTRUCT_CONTEXT = re.compile(r"\b(?:instruct\w*|chat|aligned|post-?trained|sft|rlhf)\b", re.I)
 _SHOT_HEADING = re.compile(r"\b(\d+|zero|one|few)[- ]shots?\b", re.I)
 _THINKING_HEADING = re.compile(r"\b(?:non[- ]?thinking|thinking)\b", re.I)
 
@@ -682,7 +679,7 @@ def _filter_variant(
     if not repo_id:
         return located
     tokens = set(model_tokens(repo_id.rsplit("/", 1)[-1]))
-    if also_unmarked and not tokens & (_INSTRUCT_TOKENS | {"base"}):
+    if also_unmarked and not tokens & (identity.INSTRUCT_TOKENS | {"base"}):
         tokens.add("base")
     kept = []
     for an, loc in located:
@@ -697,10 +694,11 @@ def _filter_variant(
 def _variant_conflict(an: TableModel, repo_tokens: set[str], headings_only: bool = False) -> str | None:
     """Why a table's section is about another variant than the repo's, if it is."""
     context = " ".join([*an.table.headings[-1:], "" if headings_only else an.table.caption or ""])
-    is_base, is_instruct = bool(_BASE_CONTEXT.search(context)), bool(_INSTRUCT_CONTEXT.search(context))
+    said = identity.context_variants(context)
+    is_base, is_instruct = "base" in said, "instruct" in said
     if "thinking" in repo_tokens and re.search(r"\bnon[- ]?thinking\b", context, re.I):
         return "its section is about non-thinking mode"
-    if repo_tokens & _INSTRUCT_TOKENS and is_base and not is_instruct:
+    if repo_tokens & identity.INSTRUCT_TOKENS and is_base and not is_instruct:
         return "its section is about base/pretrained models"
     if "base" in repo_tokens and is_instruct and not is_base:
         return "its section is about instruct/chat models"

@@ -63,6 +63,11 @@ _FAMILY = re.compile(
     r"bert|roberta|t5|vicuna)\d*(?:\.\d+)?$"
 )
 VARIANT_SUFFIX = {"instruct", "chat", "it"}
+INSTRUCT_TOKENS = VARIANT_SUFFIX | {"sft", "dpo", "rlhf"}  # a repo name with one of these is a post-trained model
+# What a table's heading or caption says of the models it reports: pretrained base models, or post-trained ones.
+_BASE_CONTEXT = re.compile(r"\b(?:base|pre-?train(?:ed|ing)?|foundation)\b(?! on)", re.I)
+_INSTRUCT_CONTEXT = re.compile(  # "instruction following" is a skill base models are tested on, not a variant
+    r"\b(?:instruct(?:ed|s)?|instruction[- ]tuned|instruct-tuned|chat|aligned|post-?trained|sft|rlhf|dpo)\b", re.I)
 SIZE_TOKEN = re.compile(r"^\d+(?:\.\d+)?[bmkt]$")
 
 
@@ -259,3 +264,17 @@ def closest(candidates: list[tuple[int, str, list[str]]], repo: list[str]) -> Cl
     if len(ranked) > 1 and best - ranked[1][1][0] < MARGIN:
         return None
     return Closest(best_index, label, best, reason)
+
+
+# --------------------------------------------------------------------------- base or instruct
+
+
+def repo_variant(repo_id: str | None) -> set[str]:
+    """{'instruct'} for ``-Instruct``/``-Chat``/``-it`` repos, {'base'} for ``-Base``, else empty."""
+    tokens = set(model_tokens((repo_id or "").rsplit("/", 1)[-1]))
+    return {"instruct"} if tokens & INSTRUCT_TOKENS else {"base"} if "base" in tokens else set()
+
+
+def context_variants(context: str) -> set[str]:
+    """Which of 'base' / 'instruct' models a table's heading and caption speak of."""
+    return {v for v, rx in (("base", _BASE_CONTEXT), ("instruct", _INSTRUCT_CONTEXT)) if rx.search(context)}

@@ -24,6 +24,7 @@ from .errors import HubError, InputError
 from .ids import is_repo_id, is_task_id
 from .observation import Observation, TaskRef
 from .result import Result, Unmatched
+from .values import percent
 
 if TYPE_CHECKING:
     from .hub import Hub
@@ -314,7 +315,7 @@ class Registry:
         if obs.scale == "fraction" and bench.scale == "percent":
             # the table prints 0-1 fractions: the Hub benchmark is a percentage
             warnings.append(f"{bench.name}: the table prints 0-1 fractions; {value:g} is published as {value * 100:g}")
-            value = round(value * 100, 10)
+            value = percent(value)
         task_id = task_id or bench.task_id
         if bench.dataset_id and not task_id:
             warnings.append(f"{bench.name}: the task id of {bench.dataset_id} is not known offline; it is read from "

@@ -258,3 +258,12 @@ def _strip_all(s: str) -> str:
     s = re.sub(r"(?<=\S)\^+(?=\s|$)", "", s)
     s = s.replace("\u00a0", " ").replace("\u200b", "")
     return _SPACE.sub(" ", s).strip()
+
+
+def percent(fraction: float, places: int | None = None) -> float:
+    """A 0-1 fraction as a percentage, computed in decimal on the printed value (0.748 -> 74.8, never
+    74.80000000000001); ``places`` rounds half up (a harness's 0.76344 -> 76.34)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    value = Decimal(repr(float(fraction))) * 100
+    return float(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) if places is not None else value)

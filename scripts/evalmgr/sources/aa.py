@@ -17,7 +17,6 @@ import re
 import shlex
 import time
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +24,7 @@ from ..errors import Candidate, ModelNotFoundError, SourceError, UsageError
 from ..download import read_body
 from ..hub import retry_after_seconds, retry_budget
 from ..observation import Observation, Provenance, SourceReport, TaskRef
-from ..values import finite_number
+from ..values import finite_number, percent
 
 if TYPE_CHECKING:
     from ..registry import Registry
@@ -361,11 +360,6 @@ def _candidates_error(message: str, candidates: list[AAModel]) -> ModelNotFoundE
 # --------------------------------------------------------------------------- scores
 
 
-def fraction_to_percent(value: float) -> float:
-    """0.748 -> 74.8 exactly (decimal arithmetic on the printed value: no float noise)."""
-    return float(Decimal(repr(float(value))) * 100)
-
-
 def observations_from_aa(model: AAModel) -> AAReport:
     """One model's evaluations as observations (label = the AA key, resolved by its benchmark label) and
     its informational indexes."""
@@ -402,7 +396,7 @@ def _observation(model: AAModel, key: str, raw: float) -> Observation:
     bench = AA_BENCHMARKS[key]
     return Observation(
         label=key,  # shown as AA prints it
-        value=fraction_to_percent(raw),
+        value=percent(raw),
         location=f"Artificial Analysis model {model.creator_slug}/{model.slug}, key {key!r} ({bench.label})",
         notes="; ".join(n for n in (HARNESS_NOTE, bench.note) if n),
         provenance=AA_PROVENANCE,

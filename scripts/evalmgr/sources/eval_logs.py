@@ -16,12 +16,12 @@ import re
 import struct
 import zipfile
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, SourceError
 from ..safeload import ParseError, json_load
+from ..values import percent
 from ..observation import Observation, Provenance, SourceReport, TaskRef
 
 # framework task name -> (registry key, metric to read or None for the framework's headline metric)
@@ -148,11 +148,6 @@ def model_mismatch(item: LogRun, repo_id: str, revision: str | None) -> str | No
     if item.revision and item.revision != (revision or "main"):
         return f"the log evaluated {model} at revision {item.revision}, not {revision or 'main'}"
     return None
-
-
-def percent(value: float) -> float:
-    """A 0-1 fraction as a percentage with two decimals, computed in decimal (0.6 -> 60.0, not 60.000000001)."""
-    return float((Decimal(repr(value)) * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 # ---------------------------------------------------------------------- reading
@@ -550,7 +545,7 @@ def _score(task: str, value: float, date: str | None, notes: str, path: Path, me
         warnings.insert(0, f"metric {metric}={value!r} is not a 0-1 fraction: not converted to a percentage")
         shown = value if isinstance(value, (int, float)) and not isinstance(value, bool) else float("nan")
     else:
-        shown = percent(value)
+        shown = percent(value, places=2)  # a harness's float noise is not published
     return Observation(label=task, value=shown, setting=setting, location=f"{path.name}: task {task}, metric {metric}",
                        notes=notes, date=date,
                        provenance=Provenance(kind="logs", url=logs_url, name=f"{framework} evaluation logs"),

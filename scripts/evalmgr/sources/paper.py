@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from .. import identity
 from ..download import read_body
 from ..errors import SourceError, UsageError
 from ..hub import retry_budget, transport_errors, unreachable
@@ -270,24 +271,6 @@ def _md_row(cells: list[str]) -> str:
 
 # --------------------------------------------------------------------------- scores
 
-_BASE_CONTEXT = re.compile(r"\b(?:base|pre-?train(?:ed|ing)?|foundation)\b(?! on)", re.IGNORECASE)
-_INSTRUCT_CONTEXT = re.compile(
-    r"\b(?:instruct(?:ed)?|instruction[- ]tuned|instruct-tuned|chat|post-?trained|sft|rlhf|dpo)\b", re.IGNORECASE
-)
-_INSTRUCT_NAME = {"instruct", "chat", "it", "sft", "dpo", "rlhf"}
-
-
-def _repo_variant(repo_id: str | None) -> set[str]:
-    """{'instruct'} for ``-Instruct``/``-Chat``/``-it`` repos, {'base'} for ``-Base``, else empty."""
-    tokens = set(re.findall(r"[a-z]+", (repo_id or "").rsplit("/", 1)[-1].lower()))
-    return {"instruct"} if tokens & _INSTRUCT_NAME else {"base"} if "base" in tokens else set()
-
-
-def _context_variants(context: str) -> set[str]:
-    """Which of 'base' / 'instruct' models a table's heading and caption speak of."""
-    return {v for v, rx in (("base", _BASE_CONTEXT), ("instruct", _INSTRUCT_CONTEXT)) if rx.search(context)}
-
-
 def candidates_from_paper(
     paper: PaperText,
     repo_id: str | None,
@@ -316,7 +299,7 @@ def candidates_from_paper(
     else:
         doc, pages = paper.text, None
     provenance = Provenance(kind="paper", url=paper.url, name=paper.title or f"arXiv:{paper.id}")
-    repo_variant = _repo_variant(repo_id)
+    repo_variant = identity.repo_variant(repo_id)
     for summary in describe_tables(doc, repo_id, model_name=model_name):
         if not (summary.model_columns or summary.model_rows):
             continue  # the model is not named in this table (single-model tables included)
@@ -353,7 +336,7 @@ def _doubt(result: Result, summary: TableSummary, relaxed: bool, repo_variant: s
         return f"not an evaluation table ({summary.not_evaluation_reason})"
     if relaxed:
         return "the model's name is not printed exactly in this table (relaxed match)"
-    ctx = _context_variants(context)
+    ctx = identity.context_variants(context)
     if repo_variant and ctx and not (ctx & repo_variant):
         return f"the table is about {'/'.join(sorted(ctx))} models, the repo is {'/'.join(sorted(repo_variant))}"
     return None
