@@ -89,9 +89,16 @@ class Arxiv:
     def __init__(self, pdfs: dict[str, bytes]) -> None:
         self.pdfs = pdfs
         self.paths: list[str] = []
+        self.failures: list[int] = []  # statuses to answer first, one per request
 
     def handle(self, req: BaseHTTPRequestHandler) -> None:
         self.paths.append(req.path)
+        if self.failures:
+            req.send_response(self.failures.pop(0))
+            req.send_header("Retry-After", "0")
+            req.send_header("Content-Length", "0")
+            req.end_headers()
+            return
         body = self.pdfs.get(req.path.removeprefix("/pdf/"))
         req.send_response(200 if body is not None else 404)
         req.send_header("Content-Length", str(len(body or b"")))
@@ -197,10 +204,18 @@ def test_pdf_when_the_hub_does_not_know_the_paper(hub, arxiv):
     assert "HTTP 404" in paper.warnings[0]
 
 
+def test_arxiv_busy_answers_are_retried(hub, arxiv):
+    arxiv.failures = [503, 429]
+    paper = fetch_paper_text(PAPER_ID, Hub())
+    assert paper.kind == "pdf" and len(paper.pages) == 3
+    assert arxiv.paths == [f"/pdf/{PAPER_ID}"] * 3
+
+
 def test_missing_pdf_is_a_source_error(hub, arxiv):
     with pytest.raises(SourceError) as err:
         fetch_paper_text("2501.09999", Hub())
     assert "HTTP 404" in str(err.value)
+    assert arxiv.paths == ["/pdf/2501.09999"]  # a final answer: not retried
 
 
 def test_non_pdf_is_a_source_error(hub, arxiv):
