@@ -28,6 +28,7 @@ MMLU_PRO_RESULT = ("  - task:\n      type: text-generation\n    dataset:\n      
 MAIN_CARD = CARD.replace("---\n#", GSM8K_INDEX + "---\n#", 1)  # main's model-index has GSM8K
 PR_CARD = CARD.replace("---\n#", GSM8K_INDEX + MMLU_PRO_RESULT + "---\n#", 1)  # and a PR adds MMLU-Pro
 GPQA_YAML = "- dataset:\n    id: Idavidrein/gpqa\n    task_id: diamond\n  value: 41.2\n"
+GSM8K_YAML = "- dataset:\n    id: openai/gsm8k\n    task_id: gsm8k\n  value: 81.0\n"
 GPQA = ("Idavidrein/gpqa", "diamond")
 MMLU_PRO = ("TIGER-Lab/MMLU-Pro", "mmlu_pro")
 
@@ -127,8 +128,7 @@ def test_one_batch_run_lists_the_open_prs_once(hub: HubEmulator, hf_env: dict[st
     """The pre-check and the publish preview of the same model share one index."""
     hub.add_user("helper", HELPER)
     hub.add_model(REPO, {"README.md": CARD}, trending_score=5, pipeline_tag="text-generation")
-    num = hub.add_pull_request(REPO, "Add GSM8K", "someone", {".eval_results/gsm8k.yaml": GPQA_YAML.replace(
-        "Idavidrein/gpqa", "openai/gsm8k").replace("diamond", "gsm8k").replace("41.2", "81.0")})
+    num = hub.add_pull_request(REPO, "Add GSM8K", "someone", {".eval_results/gsm8k.yaml": GSM8K_YAML})
     runs = tmp_path / "runs"
     run = run_cli("--benchmark", "GPQA Diamond", "--runs-dir", str(runs), "--dry-run", env=dict(hf_env, HF_TOKEN=HELPER),
                   script=BATCH)

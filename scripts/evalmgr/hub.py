@@ -102,9 +102,9 @@ class RetryLater(Exception):
         self.error = error
 
 
-def retryable(status: int | None) -> bool:
+def retryable(status: int) -> bool:
     """429 (rate limited) and 5xx (server trouble) may pass; any other answer is final."""
-    return status is not None and (status == 429 or status >= 500)
+    return status == 429 or status >= 500
 
 
 def retrying(attempt: Callable[[], T], *, deadline: float | None = None, gate: RateGate | None = None) -> T:
@@ -189,10 +189,10 @@ class Hub:
             except transport_errors() as exc:
                 raise unreachable(exc, what, self.endpoint) from None
             except HfHubHTTPError as exc:
-                status = exc.response.status_code if exc.response is not None else None
-                if status is not None and retryable(status):
-                    raise RetryLater(status, exc.response.headers.get("Retry-After") if exc.response is not None
-                                     else None, self._translate(exc, what)) from None
+                answer = exc.response
+                if answer is not None and retryable(answer.status_code):
+                    raise RetryLater(answer.status_code, answer.headers.get("Retry-After"),
+                                     self._translate(exc, what)) from None
                 raise self._translate(exc, what) from None
 
         return retrying(attempt, gate=self._gate)

@@ -17,7 +17,7 @@ once, and each PR's changes are read and parsed once, when first asked for, olde
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import EvalManagerError
@@ -81,10 +81,10 @@ class PRChanges:
     """What one open pull request changes in results compared with main."""
 
     pr: PullRequest
-    overlay: dict[str, str] = field(default_factory=dict)  # changed result files and README (if its model-index changed) at the PR head
-    touches_results: bool = False  # a result file or the model-index changed (even one that cannot be read)
-    results: list[FoundResult] = field(default_factory=list)  # what it proposes that main lacks
-    problems: list[Unreadable] = field(default_factory=list)
+    overlay: dict[str, str]  # path -> text at the PR head: changed result files, README if its model-index changed
+    touches_results: bool  # a result file or the model-index changed (even one that cannot be read)
+    results: list[FoundResult]  # what it proposes that main lacks
+    problems: list[Unreadable]
 
     def benchmarks(self) -> list[str]:
         """What ``get-prs`` lists: each proposed benchmark once, and each unreadable file as such."""
