@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from aa_emulator import serving
 from evalmgr.errors import SourceError, UsageError
+from evalmgr.hub import Hub
 from evalmgr.registry import Registry
 from evalmgr.sources.paper import (
     PaperText,
@@ -88,9 +89,16 @@ class Arxiv:
     def __init__(self, pdfs: dict[str, bytes]) -> None:
         self.pdfs = pdfs
         self.paths: list[str] = []
+        self.failures: list[int] = []  # statuses to answer first, one per request
 
     def handle(self, req: BaseHTTPRequestHandler) -> None:
         self.paths.append(req.path)
+        if self.failures:
+            req.send_response(self.failures.pop(0))
+            req.send_header("Retry-After", "0")
+            req.send_header("Content-Length", "0")
+            req.end_headers()
+            return
         body = self.pdfs.get(req.path.removeprefix("/pdf/"))
         req.send_response(200 if body is not None else 404)
         req.send_header("Content-Length", str(len(body or b"")))
@@ -173,21 +181,17 @@ def test_normalize_arxiv_id_refuses_other_text(value):
 
 
 def test_hub_markdown_is_preferred(hub, arxiv):
-    from huggingface_hub import HfApi
-
     text = (FIXTURES / "orca_lite.md").read_text()
     hub.add_paper(PAPER_ID, "Orca-Lite: Small Models", "We present Orca-Lite.", markdown=text)
-    paper = fetch_paper_text("arxiv:2501.01234v2", api=HfApi(endpoint=hub.endpoint))
+    paper = fetch_paper_text("arxiv:2501.01234v2", Hub())
     assert (paper.id, paper.kind, paper.title, paper.pages) == (PAPER_ID, "markdown", "Orca-Lite: Small Models", None)
     assert paper.text == text
     assert arxiv.paths == []
 
 
 def test_pdf_when_the_hub_has_no_markdown(hub, arxiv):
-    from huggingface_hub import HfApi
-
     hub.add_paper(PAPER_ID, "Orca-Lite: Small Models", "We present Orca-Lite.")
-    paper = fetch_paper_text(PAPER_ID, api=HfApi(endpoint=hub.endpoint))
+    paper = fetch_paper_text(PAPER_ID, Hub())
     assert (paper.kind, paper.title, len(paper.pages)) == ("pdf", "Orca-Lite: Small Models", 3)
     assert arxiv.paths == [f"/pdf/{PAPER_ID}"]
     assert "Orca-Lite-7B-Instruct" in paper.pages[1]
@@ -195,26 +199,28 @@ def test_pdf_when_the_hub_has_no_markdown(hub, arxiv):
 
 
 def test_pdf_when_the_hub_does_not_know_the_paper(hub, arxiv):
-    from huggingface_hub import HfApi
-
-    paper = fetch_paper_text(PAPER_ID, api=HfApi(endpoint=hub.endpoint))
+    paper = fetch_paper_text(PAPER_ID, Hub())
     assert paper.kind == "pdf" and paper.title is None
     assert "HTTP 404" in paper.warnings[0]
 
 
-def test_missing_pdf_is_a_source_error(hub, arxiv):
-    from huggingface_hub import HfApi
+def test_arxiv_busy_answers_are_retried(hub, arxiv):
+    arxiv.failures = [503, 429]
+    paper = fetch_paper_text(PAPER_ID, Hub())
+    assert paper.kind == "pdf" and len(paper.pages) == 3
+    assert arxiv.paths == [f"/pdf/{PAPER_ID}"] * 3
 
+
+def test_missing_pdf_is_a_source_error(hub, arxiv):
     with pytest.raises(SourceError) as err:
-        fetch_paper_text("2501.09999", api=HfApi(endpoint=hub.endpoint))
+        fetch_paper_text("2501.09999", Hub())
     assert "HTTP 404" in str(err.value)
+    assert arxiv.paths == ["/pdf/2501.09999"]  # a final answer: not retried
 
 
 def test_non_pdf_is_a_source_error(hub, arxiv):
-    from huggingface_hub import HfApi
-
     with pytest.raises(SourceError) as err:
-        fetch_paper_text("2501.00666", api=HfApi(endpoint=hub.endpoint))
+        fetch_paper_text("2501.00666", Hub())
     assert "not a PDF" in str(err.value)
 
 
@@ -348,12 +354,10 @@ def test_pdf_without_tables_warns(registry):
 
 
 def test_hub_markdown_end_to_end(hub, arxiv, registry):
-    from huggingface_hub import HfApi
-
     hub.add_paper(PAPER_ID, "Orca-Lite", "We present Orca-Lite.", markdown=(FIXTURES / "orca_lite.md").read_text())
     readme = f"---\ntags:\n- arxiv:{PAPER_ID}\n---\n# Orca-Lite-7B-Instruct\n"
     (pid,) = find_paper_ids(readme)
-    report = candidates_from_paper(fetch_paper_text(pid, api=HfApi(endpoint=hub.endpoint)), REPO, registry=registry)
+    report = candidates_from_paper(fetch_paper_text(pid, Hub()), REPO, registry=registry)
     assert confirmed(report)["GPQA Diamond"] == 31.3
 
 

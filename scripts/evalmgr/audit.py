@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from .crosscheck import SOURCES, SourceValues, from_aa, from_card, from_papers, label
 from .errors import EvalManagerError, InputError, UsageError
-from .hub import Hub, RateGate
+from .hub import README, Hub, RateGate
 
 if TYPE_CHECKING:
     from .registry import Registry
@@ -84,8 +84,7 @@ def audit_model(hub: Hub, repo_id: str, reg: Registry, sources: list[str], aa: t
 
 def _rows(hub: Hub, repo_id: str, reg: Registry, sources: list[str], aa: tuple[Any, str | None],
           aa_creator: str | None) -> tuple[dict[tuple[str, str], Row], dict[str, str]]:
-    from .formats.eval_results import load_eval_results
-    from .formats.model_index import read_model_index_scores
+    from .prindex import read_results
 
     state = hub.read_state(repo_id)
     rows: dict[tuple[str, str], Row] = {}
@@ -97,28 +96,22 @@ def _rows(hub: Hub, repo_id: str, reg: Registry, sources: list[str], aa: tuple[A
         return rows[(dataset_id, task_id)]
 
     notes: dict[str, str] = {}
-    for path, text in state.eval_files.items():
-        try:
-            for e in load_eval_results(text, path):
-                row(e.dataset_id, e.task_id).main.append(e.value)
-        except EvalManagerError:
-            notes["main"] = f"{path} is not a valid results file (see `validate --repo-id {repo_id}`)"
-    try:
-        for s in read_model_index_scores(state.readme or ""):
-            if s.dataset_id and s.task_id and reg.lookup(s.dataset_id, s.task_id):
-                row(s.dataset_id, s.task_id).main.append(s.value)
-    except EvalManagerError:
-        notes["model-index"] = "the card's model-index cannot be read"
-    for pr in hub.open_pull_requests(repo_id):
-        hub.load_pr_changes(repo_id, pr, state)
-        if pr.state is None:
-            continue  # nothing of the PR could be read
-        for path in pr.changed_eval_files:
-            try:
-                for e in load_eval_results(pr.state.eval_files.get(path, ""), path):
-                    row(e.dataset_id, e.task_id).prs.setdefault(pr.num, []).append(e.value)
-            except EvalManagerError:
-                continue  # a PR's broken file proposes nothing we can count
+    found, unreadable = read_results(state.eval_files, state.readme)
+    for bad in unreadable:
+        if bad.path == README:
+            notes["model-index"] = "the card's model-index cannot be read"
+        else:
+            notes["main"] = f"{bad.path} is not a valid results file (see `validate --repo-id {repo_id}`)"
+    for found_result in found + [r for changes in hub.open_prs(repo_id) for r in changes.results]:
+        ds, task, pr = found_result.dataset_id, found_result.task_id, found_result.pr
+        # a model-index may name any dataset: only registered benchmarks are counted from it
+        if not (ds and task) or (found_result.format == "model-index" and not reg.lookup(ds, task)):
+            continue
+        at = row(ds, task)
+        if pr is None:
+            at.main.append(found_result.value)
+        else:
+            at.prs.setdefault(pr, []).append(found_result.value)
     reports: list[SourceValues] = []
     if "model_card" in sources:
         reports.append(from_card(state.readme, repo_id, state.sha, reg))
@@ -175,7 +168,6 @@ def run_audit(args: AuditRequest) -> dict[str, Any]:
     """Audit every listed model (a few at a time); models with most missing benchmarks first."""
     from .crosscheck import aa_models
     from .registry import Registry
-    from .request import AuditRequest
 
     sources = [s.strip() for s in args.sources.split(",") if s.strip()]
     unknown = sorted(set(sources) - set(SOURCES))
@@ -276,7 +268,6 @@ def write_csv(data: dict[str, Any], path: str) -> None:
 def models_missing(path: str, benchmark: str, source: str, mapping: str | None = None) -> list[str]:
     """Repo ids of an audit's JSON that miss ``benchmark`` and whose ``source`` gives it, most missing first."""
     from .registry import Registry
-    from .request import AuditRequest
 
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))

@@ -199,7 +199,6 @@ def process_model(model: Any, opts: BatchOptions, ctx: Context, benchmark: Bench
     """Everything for one model; any failure becomes a record, never an exception."""
     from .commands import add_eval, publish_or_preview
     from .crosscheck import CheckRefusedError
-    from .publish import open_prs_adding
     from .render import redact
 
     repo_id = model.id
@@ -211,7 +210,7 @@ def process_model(model: Any, opts: BatchOptions, ctx: Context, benchmark: Bench
         present = _already_on_main(model, benchmark.dataset_id, benchmark.task_id)
         if present is not None:
             return Record(repo_id, "already_present", value=present, reason="already on main")
-        prs = open_prs_adding(ctx.hub, repo_id, benchmark.dataset_id, benchmark.task_id)
+        prs = ctx.hub.open_prs(repo_id).adding(benchmark.dataset_id, benchmark.task_id)
         if prs:
             return Record(repo_id, "open_pr_exists", pr_url=prs[0].url, reason=f"open PR #{prs[0].num} adds it")
         mode: PublishMode = "preview" if opts.dry_run else "apply" if opts.push else "create_pr"

@@ -8,13 +8,12 @@ publishes them with one verdict.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import AmbiguousScoreError, EvalManagerError, InputError, Problem, ScoreNotFoundError, UsageError
-from .hub import README, Hub, RepoState
+from .hub import README, RepoState
 from .observation import Provenance, Refusal
 from .publish import Blocker, Change, Outcome, preview, publish_hub, publish_local, read_local_state
 from .request import (
@@ -35,6 +34,7 @@ from .result import Result
 
 if TYPE_CHECKING:
     from .extract import TableSummary
+    from .prindex import FoundResult
     from .registry import Benchmark, Registry, RegistryMatch
     from .sources.paper import PaperReport, PaperText
 
@@ -320,7 +320,7 @@ def extract_paper(req: PaperRequest, ctx: Context) -> list[tuple[PaperText, Pape
                                  "pass --paper ARXIV_ID")
     reports: list[tuple[PaperText, PaperReport]] = []
     for pid in ids:
-        paper = fetch_paper_text(pid, api=ctx.hub.api)
+        paper = fetch_paper_text(pid, ctx.hub)
         report = candidates_from_paper(paper, req.input.repo_id, model_name=req.model_name,
                                        benchmark=req.benchmark, registry=ctx.registry)
         reports.append((paper, report))
@@ -355,7 +355,7 @@ def import_logs(req: ImportLogsRequest, ctx: Context) -> Collected:
     publishing = req.publish.writes
     if req.upload_logs_to and not publishing:
         raise UsageError("--upload-logs-to uploads the logs: add --apply or --create-pr (or preview without it)")
-    logs_url = web_url(req.logs_url, ctx.hub.endpoint) if req.logs_url else None
+    logs_url = ctx.hub.web_url(req.logs_url) if req.logs_url else None
     reg = ctx.registry
     found = observations_from_logs(paths, logs_url=logs_url).runs
     results = resolve_task_ids(req.input, req.publish, ctx, reg.results(f.observation for f in found))
@@ -380,7 +380,7 @@ def import_logs(req: ImportLogsRequest, ctx: Context) -> Collected:
 
         review(req, ctx, Collected(repo_id, list(results), []))
     if req.upload_logs_to:  # only now: nothing is uploaded for a refused change
-        url, files = upload_logs(ctx.hub, req.upload_logs_to, paths)
+        url, files = ctx.hub.upload_logs(req.upload_logs_to, paths)
         results = [replace(r, provenance=replace(r.provenance, url=at) if r.provenance else Provenance("logs", at))
                    for f, r in zip(found, results, strict=True)  # each entry links to its own log file
                    for at in [files.get(f.path.name, url)]]
@@ -390,58 +390,6 @@ def import_logs(req: ImportLogsRequest, ctx: Context) -> Collected:
     if not url:
         warnings.append("no --logs-url or --upload-logs-to: the entries will have no source link to the logs")
     return Collected(repo_id, results, warnings, blockers=blockers)
-
-
-def web_url(location: str, endpoint: str) -> str:
-    """The page of a Hub storage location, for ``source.url``: ``hf://buckets/NS/NAME/PATH`` (a bucket, the
-    Hub docs' place for inspect logs) and ``hf://datasets/NS/NAME/PATH`` become links; an http(s) URL stays."""
-    if location.startswith(("https://", "http://")):
-        return location
-    match = re.fullmatch(r"hf://(buckets|datasets)/([\w.-]+/[\w.-]+)(?:/(.*?))?/?", location)
-    if not match:
-        raise UsageError(f"--logs-url {location!r} is neither an http(s) URL nor hf://buckets/NS/NAME[/PATH] "
-                         "or hf://datasets/NS/NAME[/PATH]")
-    kind, repo, path = match.groups()
-    if path and Path(path).suffix:  # a log file: link the folder that holds it
-        path = path.rsplit("/", 1)[0] if "/" in path else ""
-    if kind == "buckets":
-        return f"{endpoint}/buckets/{repo}" + (f"/tree/{path}" if path else "")
-    return f"{endpoint}/datasets/{repo}/tree/main" + (f"/{path}" if path else "")
-
-
-def upload_logs(hub: Hub, target: str, paths: list[Path]) -> tuple[str, dict[str, str]]:
-    """Upload log files to a Hub dataset repo (``ORG/NAME``) or storage bucket (``hf://buckets/NS/NAME[/PATH]``),
-    created if needed, into a new dated folder; returns the folder's page URL and, for a dataset repo, each
-    file's URL at the upload commit (by file name)."""
-    from datetime import datetime, timezone
-
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    files = [f for p in paths for f in ([p] if p.is_file() else sorted(x for x in p.rglob("*") if x.is_file()))]
-    bucket = re.fullmatch(r"hf://buckets/([\w.-]+/[\w.-]+)(?:/(.*?))?/?", target)
-    if bucket:
-        bucket_id, prefix = bucket.groups()
-        folder = f"{prefix}/{stamp}" if prefix else f"logs/{stamp}"
-        hub.call(f"creating the bucket {bucket_id}", hub.api.create_bucket, bucket_id, exist_ok=True)
-        hub.call(f"uploading logs to {target}", hub.api.batch_bucket_files, bucket_id,
-                 add=[(str(f), f"{folder}/{f.name}") for f in files], bounded=False)  # may be large
-        return web_url(f"hf://buckets/{bucket_id}/{folder}", hub.endpoint), {}
-    if target.startswith("hf://"):
-        raise UsageError(f"--upload-logs-to {target!r}: give a dataset repo ORG/NAME or hf://buckets/NS/NAME[/PATH]")
-    from huggingface_hub import CommitOperationAdd
-
-    from .evidence import log_file_url
-
-    folder = f"logs/{stamp}"
-    hub.call(f"creating {target}", hub.api.create_repo, target, repo_type="dataset", exist_ok=True)
-    ops = [CommitOperationAdd(path_in_repo=f"{folder}/{f.name}", path_or_fileobj=str(f)) for f in files]
-    info = hub.call(f"uploading logs to {target}", hub.api.create_commit, target, ops, repo_type="dataset",
-                    commit_message=f"Add evaluation logs ({len(files)} files)", bounded=False)  # may be large
-    base = hub.repo_url(target, "dataset")
-    oid = getattr(info, "oid", None)
-    return log_file_url(base, None, folder, ""), {f.name: log_file_url(base, oid, folder, f.name) for f in files}
-
-
-# --------------------------------------------------------------------------- preview or publish
 
 
 def collect(req: CollectRequest, ctx: Context) -> Collected:
@@ -577,48 +525,29 @@ def _preview(input: RepoInput, ctx: Context, change: Change) -> Outcome:
 
 
 def show(input: RepoInput, ctx: Context) -> dict[str, Any]:
-    from .formats.eval_results import load_eval_results
-    from .formats.model_index import read_model_index_scores
+    """The results the repo states (result files, model-index) and, on the Hub, what its open PRs propose."""
+    from .prindex import read_results
 
     state = repo_state(input, ctx)
-    rows: list[dict[str, Any]] = []
-    problems = []
-
-    def add_eval_files(files: dict[str, str], pr: int | None) -> None:
-        for path, text in sorted(files.items()):
-            try:
-                entries = load_eval_results(text, path)
-            except EvalManagerError as exc:
-                problems.append(f"{path}{f' (PR #{pr})' if pr else ''}: {exc.message}")
-                continue
-            for e in entries:
-                rows.append({"dataset_id": e.dataset_id, "task_id": e.task_id, "value": e.value, "notes": e.notes,
-                             "source": _source_dict(e), "file": path, "format": "eval-results", "pr": pr})
-
-    add_eval_files(state.eval_files, None)
-    try:
-        in_model_index = read_model_index_scores(state.readme or "")
-    except EvalManagerError as exc:
-        in_model_index = []
-        problems.append(f"{README}: {exc.message}")
-    for s in in_model_index:
-        rows.append({"dataset_id": s.dataset_id, "task_id": s.task_id, "value": s.value, "notes": s.notes,
-                     "source": {"url": s.provenance.url, "name": s.provenance.name} if s.provenance else None,
-                     "file": README, "format": "model-index", "pr": None})
+    found, unreadable = read_results(state.eval_files, state.readme)
     if input.repo_id and not input.local:
-        hub = ctx.hub
-        for pr in hub.open_pull_requests(input.repo_id):
-            hub.load_pr_changes(input.repo_id, pr, state)
-            if pr.state is not None:
-                add_eval_files({p: t for p, t in pr.state.eval_files.items() if p in pr.changed_eval_files}, pr.num)
+        for changes in ctx.hub.open_prs(input.repo_id):
+            found += changes.results
+            unreadable += changes.problems
+    rows = [{"dataset_id": r.dataset_id, "task_id": r.task_id, "value": r.value, "notes": r.notes,
+             "source": _source_dict(r), "file": r.path, "format": r.format, "pr": r.pr} for r in found]
+    problems = [f"{p.path}{f' (PR #{p.pr})' if p.pr else ''}: {p.message}" for p in unreadable]
     return {"repo_id": input.repo_id, "results": rows, "problems": problems}
 
 
-def _source_dict(entry: Any) -> dict[str, Any] | None:
-    if not entry.source_url:
+def _source_dict(result: FoundResult) -> dict[str, Any] | None:
+    """The source as ``show`` prints it: a result file's given fields; a model-index's url and name."""
+    src = result.source
+    if src is None:
         return None
-    return {k: v for k, v in {"url": entry.source_url, "name": entry.source_name, "user": entry.source_user,
-                              "org": entry.source_org}.items() if v}
+    if result.format == "model-index":
+        return {"url": src.url, "name": src.name}
+    return {k: v for k, v in {"url": src.url, "name": src.name, "user": src.user, "org": src.org}.items() if v}
 
 
 def validate(input: RepoInput, paths: list[str], ctx: Context) -> list[Problem]:
@@ -660,35 +589,9 @@ def _dataset_ids(state: RepoState) -> set[str]:
     return ids
 
 
-def _model_index_ids(readme: str | None) -> set[str]:
-    from .formats.model_index import read_model_index_scores
-
-    try:
-        scores = read_model_index_scores(readme or "")
-    except EvalManagerError:
-        return set()
-    return {f"{s.dataset_id or s.label}/{s.task_id}" if s.task_id else (s.dataset_id or s.label) for s in scores}
-
-
 def get_prs(repo_id: str, ctx: Context) -> dict[str, Any]:
     """Open PRs with what each changes in results; a failed request is an error, never 'no PRs'."""
-    from .formats.eval_results import load_eval_results
-
-    hub = ctx.hub
-    main = hub.read_state(repo_id)
-    out = []
-    for pr in hub.open_pull_requests(repo_id):
-        hub.load_pr_changes(repo_id, pr, main)
-        benchmarks: set[str] = set()
-        if pr.state is not None:
-            for path in pr.changed_eval_files:
-                try:
-                    benchmarks |= {f"{e.dataset_id}/{e.task_id}" for e in load_eval_results(pr.state.eval_files.get(path, ""), path)}
-                except EvalManagerError:
-                    benchmarks.add(f"{path} (unreadable)")
-            if pr.touches_model_index:  # what the PR's model-index has that main's has not
-                benchmarks |= _model_index_ids(pr.state.readme) - _model_index_ids(main.readme)
-        out.append({"num": pr.num, "title": pr.title, "author": pr.author, "created_at": pr.created_at, "url": pr.url,
-                    "touches_eval_results": pr.touches_eval_results or pr.touches_model_index,
-                    "benchmarks": sorted(benchmarks)})
+    out = [{"num": c.pr.num, "title": c.pr.title, "author": c.pr.author, "created_at": c.pr.created_at,
+            "url": c.pr.url, "touches_eval_results": c.touches_results, "benchmarks": c.benchmarks()}
+           for c in ctx.hub.open_prs(repo_id)]
     return {"repo_id": repo_id, "pull_requests": out}

@@ -80,7 +80,7 @@ def from_papers(text: str | None, repo_id: str, hub: Hub, reg: Registry) -> Sour
     notes = []
     for pid in ids:
         try:
-            paper = fetch_paper_text(pid, api=hub.api)
+            paper = fetch_paper_text(pid, hub)
             report = candidates_from_paper(paper, repo_id, registry=reg)
         except EvalManagerError as exc:
             notes.append(f"arXiv:{pid}: {exc.message.splitlines()[0]}")

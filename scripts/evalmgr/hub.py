@@ -1,8 +1,10 @@
-"""The Hub: read a repo's card and results, list its pull requests, commit one change.
+"""The Hub: read a repo's card and results, list its pull requests, commit one change, upload logs.
 
 Every network call goes through :class:`Hub`, which wraps ``huggingface_hub.HfApi``: errors become
 this package's errors (never "nothing there"), 429/5xx are retried within a bounded time, and the
-token is never part of any message.
+token is never part of any message. The one retry policy of the package is :func:`retrying` (the other
+HTTP clients, Artificial Analysis and arXiv, use it too). What open pull requests propose is the PR index,
+:mod:`evalmgr.prindex`, that :meth:`Hub.open_prs` builds once per repo.
 """
 
 from __future__ import annotations
@@ -11,15 +13,19 @@ import email.utils
 import functools
 import os
 import random
+import re
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
-from .errors import AuthError, HubError, InputError, RepoNotFoundError
+from .errors import AuthError, HubError, InputError, RepoNotFoundError, UsageError
 
 if TYPE_CHECKING:
     from huggingface_hub import HfApi
+
+    from .prindex import OpenPRs
 
 T = TypeVar("T")
 
@@ -40,9 +46,9 @@ class RepoState:
     blob_ids: dict[str, str] = field(default_factory=dict)  # path -> git blob id (Hub only)
 
 
-@dataclass
+@dataclass(frozen=True)
 class PullRequest:
-    """An open pull request and what it changes in results."""
+    """An open pull request as the Hub lists it (what it changes: :mod:`evalmgr.prindex`)."""
 
     num: int
     title: str
@@ -50,13 +56,6 @@ class PullRequest:
     created_at: str | None
     url: str
     git_reference: str
-    state: RepoState | None = None  # the PR head's README and .eval_results (read when needed)
-    changed_eval_files: list[str] = field(default_factory=list)
-    touches_model_index: bool = False
-
-    @property
-    def touches_eval_results(self) -> bool:
-        return bool(self.changed_eval_files)
 
 
 @dataclass
@@ -68,6 +67,7 @@ class CommitResult:
 
 
 def retry_budget() -> float:
+    """Seconds a request may spend on retries (``$EVALMGR_RETRY_BUDGET``, default 60)."""
     return float(os.environ.get("EVALMGR_RETRY_BUDGET", "60"))
 
 
@@ -91,6 +91,47 @@ class RateGate:
             self._resume_at = max(self._resume_at, time.monotonic() + seconds)
 
 
+class RetryLater(Exception):
+    """Raised by an attempt whose answer is worth another try (HTTP 429 or 5xx); ``error`` is what the caller
+    gets once the retry budget is spent."""
+
+    def __init__(self, status: int, retry_after: str | None, error: Exception) -> None:
+        super().__init__(f"HTTP {status}")
+        self.status = status
+        self.retry_after = retry_after_seconds(retry_after)
+        self.error = error
+
+
+def retryable(status: int) -> bool:
+    """429 (rate limited) and 5xx (server trouble) may pass; any other answer is final."""
+    return status == 429 or status >= 500
+
+
+def retrying(attempt: Callable[[], T], *, deadline: float | None = None, gate: RateGate | None = None) -> T:
+    """``attempt()`` again after each :class:`RetryLater`, while the wait ends before ``deadline`` (monotonic;
+    default: the retry budget from now), then its ``error``.
+
+    The wait is the answer's Retry-After (at most 60 s), else a backoff of 1, 2, 4 ... 30 s with jitter; a 429
+    pauses every request that shares ``gate`` (the workers of one run), not just this one.
+    """
+    deadline = time.monotonic() + retry_budget() if deadline is None else deadline
+    gate = gate or RateGate()
+    delay = 1.0
+    while True:
+        gate.wait()
+        try:
+            return attempt()
+        except RetryLater as later:
+            wait = min(later.retry_after, 60.0) if later.retry_after is not None else delay * (1 + random.random() / 4)
+            if time.monotonic() + wait >= deadline:
+                raise later.error from None
+            if later.status == 429:
+                gate.pause(wait)
+            else:
+                time.sleep(wait)
+            delay = min(delay * 2, 30.0)
+
+
 class Hub:
     """All Hub access of a command. ``token=None`` uses HF_TOKEN or the cached login."""
 
@@ -99,10 +140,10 @@ class Hub:
         self._api: HfApi | None = None
         self._gate = gate or RateGate()
         self._whoami: dict[str, Any] | None = None
-        # What this process already read, so that the steps of one command share it; a commit to a repo,
-        # or a stale-parent retry (fresh=True), reads it again.
+        # What this process already read, so that the steps of one command share it; a commit to a repo
+        # (or a failed one: a stale parent) drops it, and the next step reads again.
         self._states: dict[tuple[str, str], RepoState] = {}
-        self._prs: dict[str, list[PullRequest]] = {}
+        self._prs: dict[str, OpenPRs] = {}
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ plumbing
@@ -131,7 +172,7 @@ class Hub:
         return f"{self.endpoint}/{prefix}{repo_id}"
 
     def call(self, what: str, fn: Callable[..., T], *args: Any, bounded: bool = True, **kwargs: Any) -> T:
-        """Run one client call; retry 429/5xx honouring Retry-After within the retry budget.
+        """Run one client call; retry 429/5xx (:func:`retrying`), errors translated into this package's.
 
         Each attempt also has an overall deadline (``$EVALMGR_CALL_DEADLINE``, default 300 s): the client's
         timeouts are per read, so a server that trickles bytes would otherwise hold the command forever.
@@ -139,10 +180,7 @@ class Hub:
         """
         from huggingface_hub.errors import HfHubHTTPError, HFValidationError
 
-        deadline = time.monotonic() + retry_budget()
-        delay = 1.0
-        while True:
-            self._gate.wait()
+        def attempt() -> T:
             try:
                 return _within_deadline(what, fn, args, kwargs) if bounded else fn(*args, **kwargs)
             except HFValidationError:
@@ -151,17 +189,13 @@ class Hub:
             except transport_errors() as exc:
                 raise unreachable(exc, what, self.endpoint) from None
             except HfHubHTTPError as exc:
-                status = exc.response.status_code if exc.response is not None else None
-                if status == 429 or (status is not None and status >= 500):
-                    wait = _retry_after(exc) or delay * (1 + random.random() / 4)
-                    if time.monotonic() + wait < deadline:
-                        if status == 429:
-                            self._gate.pause(wait)
-                        else:
-                            time.sleep(wait)
-                        delay = min(delay * 2, 30.0)
-                        continue
+                answer = exc.response
+                if answer is not None and retryable(answer.status_code):
+                    raise RetryLater(answer.status_code, answer.headers.get("Retry-After"),
+                                     self._translate(exc, what)) from None
                 raise self._translate(exc, what) from None
+
+        return retrying(attempt, gate=self._gate)
 
     def _translate(self, exc: Exception, what: str) -> HubError:
         """Turn a client error into ours, with the cause and what to do; never include the token."""
@@ -238,11 +272,11 @@ class Hub:
         return user
 
     # ------------------------------------------------------------------ reading
-    def read_state(self, repo_id: str, revision: str = "main", *, fresh: bool = False) -> RepoState:
+    def read_state(self, repo_id: str, revision: str = "main") -> RepoState:
         """README and `.eval_results/*.yaml` at ``revision``; the commit sha pins later writes."""
         key = (repo_id, revision)
         with self._lock:
-            cached = None if fresh else self._states.get(key)
+            cached = self._states.get(key)
         if cached is not None:
             return cached
         state = self._read_state(repo_id, revision)
@@ -326,12 +360,19 @@ class Hub:
 
         return self.call(f"downloading {path} from {repo_id}@{revision}", download)
 
-    def open_pull_requests(self, repo_id: str, *, fresh: bool = False) -> list[PullRequest]:
-        """Every open pull request (all pages), oldest first."""
+    def open_prs(self, repo_id: str) -> OpenPRs:
+        """The repo's open pull requests and what each proposes in results (:mod:`evalmgr.prindex`), built once
+        per repo and command; a commit to the repo drops it (:meth:`forget`)."""
+        from .prindex import OpenPRs
+
         with self._lock:
-            cached = None if fresh else self._prs.get(repo_id)
-        if cached is not None:
-            return cached
+            index = self._prs.get(repo_id)
+            if index is None:
+                index = self._prs[repo_id] = OpenPRs(self, repo_id)
+        return index
+
+    def open_pull_requests(self, repo_id: str) -> list[PullRequest]:
+        """Every open pull request (all pages), oldest first; read through :meth:`open_prs`."""
 
         def listing() -> list[Any]:
             return list(self.api.get_repo_discussions(repo_id, discussion_type="pull_request", discussion_status="open"))
@@ -349,27 +390,7 @@ class Hub:
             for d in found
             if getattr(d, "is_pull_request", True)
         ]
-        prs.sort(key=lambda p: p.num)
-        with self._lock:
-            self._prs[repo_id] = prs
-        return prs
-
-    def load_pr_changes(self, repo_id: str, pr: PullRequest, main: RepoState) -> None:
-        """Fill ``pr.state`` and what the PR changes compared with main (eval files, model-index)."""
-        if pr.state is not None:
-            return
-        ref = pr.git_reference
-        blobs = self.list_eval_files(repo_id, ref)
-        pr.changed_eval_files = sorted(p for p, b in blobs.items() if main.blob_ids.get(p) != b)
-        state = RepoState(repo_id=repo_id, revision=ref, sha=None, readme=None, blob_ids=blobs)
-        for path in pr.changed_eval_files:
-            text = self.read_text(repo_id, path, ref)
-            if text is not None:
-                state.eval_files[path] = text
-        readme = self.read_text(repo_id, README, ref)
-        state.readme = readme
-        pr.touches_model_index = readme != main.readme and _model_index(readme) != _model_index(main.readme)
-        pr.state = state
+        return sorted(prs, key=lambda p: p.num)
 
     # ------------------------------------------------------------------ writing
     def commit(
@@ -383,7 +404,10 @@ class Hub:
         revision: str | None = None,
         parent_commit: str | None = None,
     ) -> CommitResult:
-        """One commit adding/replacing ``files`` (path -> text): to main, into ``revision``, or as a new PR."""
+        """One commit adding/replacing ``files`` (path -> text): to main, into ``revision``, or as a new PR.
+
+        What was read of the repo is dropped first, so whatever follows (a stale-parent retry included) reads again.
+        """
         from huggingface_hub import CommitOperationAdd
 
         ops = [CommitOperationAdd(path_in_repo=p, path_or_fileobj=t.encode("utf-8")) for p, t in sorted(files.items())]
@@ -406,12 +430,59 @@ class Hub:
             oid=getattr(info, "oid", None),
         )
 
-
     def forget(self, repo_id: str) -> None:
         """Drop what was read of ``repo_id``: it is about to change."""
         with self._lock:
             self._states = {k: v for k, v in self._states.items() if k[0] != repo_id}
             self._prs.pop(repo_id, None)
+
+    # ------------------------------------------------------------------ evaluation logs
+    def web_url(self, location: str) -> str:
+        """The page of a Hub storage location, for ``source.url``: ``hf://buckets/NS/NAME/PATH`` (a bucket, the
+        Hub docs' place for inspect logs) and ``hf://datasets/NS/NAME/PATH`` become links; an http(s) URL stays."""
+        if location.startswith(("https://", "http://")):
+            return location
+        match = re.fullmatch(r"hf://(buckets|datasets)/([\w.-]+/[\w.-]+)(?:/(.*?))?/?", location)
+        if not match:
+            raise UsageError(f"--logs-url {location!r} is neither an http(s) URL nor hf://buckets/NS/NAME[/PATH] "
+                             "or hf://datasets/NS/NAME[/PATH]")
+        kind, repo, path = match.groups()
+        if path and Path(path).suffix:  # a log file: link the folder that holds it
+            path = path.rsplit("/", 1)[0] if "/" in path else ""
+        if kind == "buckets":
+            return f"{self.endpoint}/buckets/{repo}" + (f"/tree/{path}" if path else "")
+        return f"{self.endpoint}/datasets/{repo}/tree/main" + (f"/{path}" if path else "")
+
+    def upload_logs(self, target: str, paths: list[Path]) -> tuple[str, dict[str, str]]:
+        """Upload log files to a Hub dataset repo (``ORG/NAME``) or storage bucket (``hf://buckets/NS/NAME[/PATH]``),
+        created if needed, into a new dated folder; returns the folder's page URL and, for a dataset repo, each
+        file's URL at the upload commit (by file name)."""
+        from datetime import datetime, timezone
+
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        files = [f for p in paths for f in ([p] if p.is_file() else sorted(x for x in p.rglob("*") if x.is_file()))]
+        bucket = re.fullmatch(r"hf://buckets/([\w.-]+/[\w.-]+)(?:/(.*?))?/?", target)
+        if bucket:
+            bucket_id, prefix = bucket.groups()
+            folder = f"{prefix}/{stamp}" if prefix else f"logs/{stamp}"
+            self.call(f"creating the bucket {bucket_id}", self.api.create_bucket, bucket_id, exist_ok=True)
+            self.call(f"uploading logs to {target}", self.api.batch_bucket_files, bucket_id,
+                      add=[(str(f), f"{folder}/{f.name}") for f in files], bounded=False)  # may be large
+            return self.web_url(f"hf://buckets/{bucket_id}/{folder}"), {}
+        if target.startswith("hf://"):
+            raise UsageError(f"--upload-logs-to {target!r}: give a dataset repo ORG/NAME or hf://buckets/NS/NAME[/PATH]")
+        from huggingface_hub import CommitOperationAdd
+
+        from .evidence import log_file_url
+
+        folder = f"logs/{stamp}"
+        self.call(f"creating {target}", self.api.create_repo, target, repo_type="dataset", exist_ok=True)
+        ops = [CommitOperationAdd(path_in_repo=f"{folder}/{f.name}", path_or_fileobj=str(f)) for f in files]
+        info = self.call(f"uploading logs to {target}", self.api.create_commit, target, ops, repo_type="dataset",
+                         commit_message=f"Add evaluation logs ({len(files)} files)", bounded=False)  # may be large
+        base = self.repo_url(target, "dataset")
+        oid = getattr(info, "oid", None)
+        return log_file_url(base, None, folder, ""), {f.name: log_file_url(base, oid, folder, f.name) for f in files}
 
 
 def call_deadline() -> float:
@@ -466,17 +537,6 @@ class StaleParentError(HubError):
     """The branch moved between our read and our write (412/409): re-read and re-check."""
 
 
-def _model_index(readme: str | None) -> Any:
-    """The card's model-index, or None when there is none or the front matter cannot be read."""
-    from .frontmatter import split_front_matter
-    from .errors import EvalManagerError
-
-    try:
-        return split_front_matter(readme or "").meta.get("model-index")
-    except EvalManagerError:
-        return None
-
-
 def unreachable(exc: BaseException, what: str, endpoint: str | None = None) -> HubError:
     """One line naming why the Hub could not be reached, and what to check."""
     from huggingface_hub import constants
@@ -519,12 +579,6 @@ def _proxy() -> str | None:
             parts = urlsplit(value if "://" in value else f"http://{value}")
             return f"{parts.scheme}://{parts.hostname}{f':{parts.port}' if parts.port else ''} ({var})"
     return None
-
-
-def _retry_after(exc: Exception) -> float | None:
-    response = getattr(exc, "response", None)
-    wait = retry_after_seconds(response.headers.get("Retry-After") if response is not None else None)
-    return min(wait, 60.0) if wait is not None else None
 
 
 def retry_after_seconds(value: str | None) -> float | None:

@@ -171,7 +171,7 @@ def preview(state: RepoState, change: Change, where: str, hub: Hub | None = None
     covered: dict[int, list[Result]] = {}
     if hub is not None and state.repo_id and plan.added and not found and not change.force:
         try:
-            covered = _covered_by_open_prs(hub, state.repo_id, state, change, plan, fresh=False)
+            covered = _covered_by_open_prs(hub, state.repo_id, state, change, plan)
         except ConflictError as exc:
             found.append(Blocker("pr_conflict", exc))
     if found:
@@ -257,11 +257,14 @@ def publish_hub(
     pr_num: int | None = None,
     force: bool = False,
 ) -> Outcome:
-    """Publish to the Hub with every guard; one re-read and re-check if the branch moved."""
+    """Publish to the Hub with every guard; one re-read and re-check if the branch moved.
+
+    The re-read is the Hub's: ``Hub.commit`` drops what was read of the repo (main, the PR index) before writing.
+    """
     hub.check_write_access(repo_id, to_main=(mode == "push" and pr_num is None))
     for attempt in (1, 2):
         try:
-            return _publish_once(hub, repo_id, change, mode=mode, pr_num=pr_num, force=force, fresh=attempt > 1)
+            return _publish_once(hub, repo_id, change, mode=mode, pr_num=pr_num, force=force)
         except StaleParentError:
             if attempt == 2:
                 raise HubError(f"{repo_id} kept changing while we were writing; nothing was written",
@@ -269,20 +272,19 @@ def publish_hub(
     raise AssertionError("unreachable")
 
 
-def _publish_once(hub: Hub, repo_id: str, change: Change, *, mode: str, pr_num: int | None, force: bool,
-                  fresh: bool) -> Outcome:
-    main = hub.read_state(repo_id, fresh=fresh)
+def _publish_once(hub: Hub, repo_id: str, change: Change, *, mode: str, pr_num: int | None, force: bool) -> Outcome:
+    main = hub.read_state(repo_id)
     plan = make_plan(main, change)
     _check(plan, change, f"main of {repo_id}")
     if not plan.added:
         return Outcome("already_present", f"all results are already on main of {repo_id}; nothing written",
                        url=hub.repo_url(repo_id), already_present=plan.already_present, problems=plan.problems)
     if pr_num is not None:
-        return _commit_into_pr(hub, repo_id, change, pr_num, force, fresh)
+        return _commit_into_pr(hub, repo_id, change, pr_num)
 
     covered: dict[int, list[Result]] = {}
     if not force:
-        covered = _covered_by_open_prs(hub, repo_id, main, change, plan, fresh)
+        covered = _covered_by_open_prs(hub, repo_id, main, change, plan)
         covered_ids = {id(s) for scores in covered.values() for s in scores}
         remaining = [s for s in plan.added if id(s) not in covered_ids]
         if not remaining:
@@ -308,26 +310,25 @@ def _publish_once(hub: Hub, repo_id: str, change: Change, *, mode: str, pr_num: 
                    covered_by_prs=covered)
 
 
-def _covered_by_open_prs(hub: Hub, repo_id: str, main: RepoState, change: Change, plan: Plan,
-                         fresh: bool) -> dict[int, list[Result]]:
-    """Which of the plan's new results an open PR already adds (same value); a different value is a conflict."""
+def _covered_by_open_prs(hub: Hub, repo_id: str, main: RepoState, change: Change, plan: Plan) -> dict[int, list[Result]]:
+    """Which of the plan's new results an open PR already adds (same value); a different value is a conflict.
+
+    The change is planned against main plus each PR's changed files (the PR index's overlay), oldest PR first,
+    so the format's own identity rule decides; a PR that covers part of the change narrows it.
+    """
     covered: dict[int, list[Result]] = {}
     pending = list(plan.added)
-    for pr in hub.open_pull_requests(repo_id, fresh=fresh):
+    for changes in hub.open_prs(repo_id):
         if not pending:
             break
-        hub.load_pr_changes(repo_id, pr, main)
-        if not (pr.touches_eval_results or pr.touches_model_index) or pr.state is None:
+        if not changes.overlay:
             continue
-        overlay = {p: t for p, t in pr.state.eval_files.items() if p in pr.changed_eval_files}
-        if pr.touches_model_index and pr.state.readme is not None:
-            overlay[README] = pr.state.readme
-        pr_plan = make_plan(_with_files(main, overlay), replace(change, scores=pending))
-        _check_pr_conflicts(pr, pr_plan)
+        pr_plan = make_plan(_with_files(main, changes.overlay), replace(change, scores=pending))
+        _check_pr_conflicts(changes.pr, pr_plan)
         present = {id(s) for s in pr_plan.already_present}
         hits = [s for s in pending if id(s) in present]
         if hits:
-            covered[pr.num] = hits
+            covered[changes.pr.num] = hits
             pending = [s for s in pending if id(s) not in present]
     return covered
 
@@ -344,9 +345,9 @@ def _check_pr_conflicts(pr: PullRequest, pr_plan: Plan) -> None:
         )
 
 
-def _commit_into_pr(hub: Hub, repo_id: str, change: Change, pr_num: int, force: bool, fresh: bool) -> Outcome:
+def _commit_into_pr(hub: Hub, repo_id: str, change: Change, pr_num: int) -> Outcome:
     ref = f"refs/pr/{pr_num}"
-    state = hub.read_state(repo_id, ref, fresh=fresh)
+    state = hub.read_state(repo_id, ref)
     plan = make_plan(state, change)
     _check(plan, change, f"PR #{pr_num}")
     if not plan.added:
@@ -358,31 +359,3 @@ def _commit_into_pr(hub: Hub, repo_id: str, change: Change, pr_num: int, force: 
     url = f"{hub.repo_url(repo_id)}/discussions/{pr_num}"
     return Outcome("committed_to_pr", f"added to pull request #{pr_num}: {url}", url=url, pr_num=pr_num,
                    files=dict(plan.files), added=plan.added, already_present=plan.already_present)
-
-
-def open_prs_adding(hub: Hub, repo_id: str, dataset_id: str | None, task_id: str | None) -> list[PullRequest]:
-    """Open pull requests whose changes add a result for this dataset and task (any value)."""
-    from .formats.eval_results import load_eval_results
-
-    main = hub.read_state(repo_id)
-    found = []
-    for pr in hub.open_pull_requests(repo_id):
-        hub.load_pr_changes(repo_id, pr, main)
-        if pr.state is None:
-            continue
-        ids: set[tuple[str | None, str | None]] = set()
-        for path in pr.changed_eval_files:
-            try:
-                ids |= {(e.dataset_id, e.task_id) for e in load_eval_results(pr.state.eval_files.get(path, ""), path)}
-            except EvalManagerError:
-                continue
-        if pr.touches_model_index:
-            from .formats.model_index import read_model_index_scores
-
-            try:
-                ids |= {(s.dataset_id, s.task_id) for s in read_model_index_scores(pr.state.readme or "")}
-            except EvalManagerError:
-                pass  # an unreadable PR card adds nothing we can recognise
-        if (dataset_id, task_id) in ids:
-            found.append(pr)
-    return found

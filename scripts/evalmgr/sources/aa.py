@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import Candidate, ModelNotFoundError, SourceError, UsageError
 from ..download import read_body
-from ..hub import retry_after_seconds, retry_budget
+from ..hub import RetryLater, retry_budget, retryable, retrying
 from ..observation import Observation, Provenance, SourceReport, TaskRef
 from ..values import finite_number, percent
 
@@ -162,17 +162,18 @@ def _request_models(base: str, key: str, max_total_wait: float) -> Any:
 
 
 def _get_models(url: str, base: str, key: str, deadline: float) -> Any:
-    """GET one models URL, retrying 429/5xx with backoff (honouring Retry-After) until ``deadline``;
-    None when the path does not exist (404)."""
+    """GET one models URL, retrying 429/5xx until ``deadline`` (the Hub's retry policy,
+    :func:`evalmgr.hub.retrying`); None when the path does not exist (404)."""
     import requests
 
-    delay = 1.0
-    while True:
+    def attempt() -> bytes | None:
         try:
             resp = requests.get(url, headers={"x-api-key": key, "accept": "application/json"}, stream=True,
                                 timeout=max(0.1, min(30.0, deadline - time.monotonic())))
-            body = read_body(resp, deadline, MAX_RESPONSE_BYTES, "the Artificial Analysis models list",
-                             "try again later, or check AA_API_BASE") if resp.status_code == 200 else b""
+            if resp.status_code == 200:
+                return read_body(resp, deadline, MAX_RESPONSE_BYTES, "the Artificial Analysis models list",
+                                 "try again later, or check AA_API_BASE")
+            resp.close()
         except requests.RequestException as exc:
             raise SourceError(
                 f"cannot reach Artificial Analysis at {base}: {type(exc).__name__}",
@@ -183,30 +184,27 @@ def _get_models(url: str, base: str, key: str, deadline: float) -> Any:
                 f"Artificial Analysis rejected the API key (HTTP {resp.status_code})",
                 hint="check AA_API_KEY: it must be a valid key from https://artificialanalysis.ai",
             )
-        if resp.status_code == 429 or resp.status_code >= 500:
-            wait = retry_after_seconds(resp.headers.get("Retry-After"))
-            wait = delay if wait is None else wait
-            if time.monotonic() + wait > deadline:
-                raise SourceError(
-                    f"Artificial Analysis keeps answering HTTP {resp.status_code} at {url}",
-                    hint="rate limited or unavailable; try again later (the free API allows about "
-                    "1,000 requests a day; responses are cached for a day)",
-                )
-            time.sleep(wait)
-            delay = min(delay * 2, 30.0)
-            continue
+        if retryable(resp.status_code):
+            raise RetryLater(resp.status_code, resp.headers.get("Retry-After"), SourceError(
+                f"Artificial Analysis keeps answering HTTP {resp.status_code} at {url}",
+                hint="rate limited or unavailable; try again later (the free API allows about "
+                "1,000 requests a day; responses are cached for a day)",
+            ))
         if resp.status_code == 404:
             return None
-        if resp.status_code != 200:
-            raise SourceError(f"Artificial Analysis answered HTTP {resp.status_code} at {url}",
-                              hint="check AA_API_BASE; try again later")
-        from ..safeload import ParseError, json_load
+        raise SourceError(f"Artificial Analysis answered HTTP {resp.status_code} at {url}",
+                          hint="check AA_API_BASE; try again later")
 
-        try:
-            return json_load(body)
-        except ParseError as exc:
-            raise SourceError(f"Artificial Analysis returned something that is not JSON at {url} ({exc.message})",
-                              hint="the API may be down or have changed; try again later") from None
+    body = retrying(attempt, deadline=deadline)
+    if body is None:
+        return None
+    from ..safeload import ParseError, json_load
+
+    try:
+        return json_load(body)
+    except ParseError as exc:
+        raise SourceError(f"Artificial Analysis returned something that is not JSON at {url} ({exc.message})",
+                          hint="the API may be down or have changed; try again later") from None
 
 
 def parse_models(payload: Any) -> list[AAModel]:

@@ -22,14 +22,13 @@ from typing import TYPE_CHECKING
 from .. import identity
 from ..download import read_body
 from ..errors import SourceError, UsageError
-from ..hub import retry_budget, transport_errors, unreachable
+from ..hub import RetryLater, retry_budget, retryable, retrying
 from ..observation import Provenance, SourceReport
 from ..result import Result
 
 if TYPE_CHECKING:
-    from huggingface_hub import HfApi
-
     from ..extract import TableSummary
+    from ..hub import Hub
     from ..registry import Registry
 
 ARXIV_DEFAULT_BASE = "https://arxiv.org"
@@ -100,50 +99,58 @@ def normalize_arxiv_id(value: str) -> str:
 # --------------------------------------------------------------------------- reading papers
 
 
-def fetch_paper_text(arxiv_id: str, api: HfApi | None = None, arxiv_base: str | None = None) -> PaperText:
+def fetch_paper_text(arxiv_id: str, hub: Hub, arxiv_base: str | None = None) -> PaperText:
     """The paper's markdown from the Hub when it has it, else the arXiv PDF's text.
 
-    ``api`` is a ``huggingface_hub.HfApi`` (its endpoint is used); ``arxiv_base`` defaults to
+    The Hub's paper page is read through ``hub`` (its endpoint and token); ``arxiv_base`` defaults to
     ``$ARXIV_BASE`` or https://arxiv.org.
     """
-    from huggingface_hub import HfApi
-    from huggingface_hub.errors import HfHubHTTPError
-
     pid = normalize_arxiv_id(arxiv_id)
-    api = api or HfApi()
-    title, warnings = None, []
-    try:
-        title = api.paper_info(pid).title
-        markdown = api.read_paper(pid)
-        if markdown.strip():
-            return PaperText(pid, title, markdown, "markdown")
-        warnings.append("the Hub's paper page has no text; reading the arXiv PDF")
-    except HfHubHTTPError as exc:
-        status = exc.response.status_code if exc.response is not None else "no response"
-        warnings.append(f"no paper text on the Hub for {pid} (HTTP {status}); reading the arXiv PDF")
-    except transport_errors() as exc:
-        raise unreachable(exc, f"reading paper {pid}") from None
+    title, markdown, why = hub.call(f"reading paper {pid}", _hub_paper, hub, pid)
+    if markdown is not None and markdown.strip():
+        return PaperText(pid, title, markdown, "markdown")
+    warnings = [why or "the Hub's paper page has no text; reading the arXiv PDF"]
     pages = pdf_pages(_download_pdf(pid, arxiv_base))
     return PaperText(pid, title, "\n\f".join(pages), "pdf", pages, warnings)
 
 
+def _hub_paper(hub: Hub, pid: str) -> tuple[str | None, str | None, str | None]:
+    """The Hub paper page's title and markdown; when the Hub answers with an error instead (404: it has no page
+    for the paper), why the arXiv PDF is read. Not retried: the PDF is the other way to the text."""
+    from huggingface_hub.errors import HfHubHTTPError
+
+    title = None
+    try:
+        title = hub.api.paper_info(pid).title
+        return title, hub.api.read_paper(pid), None
+    except HfHubHTTPError as exc:
+        status = exc.response.status_code if exc.response is not None else "no response"
+        return title, None, f"no paper text on the Hub for {pid} (HTTP {status}); reading the arXiv PDF"
+
+
 def _download_pdf(pid: str, arxiv_base: str | None) -> bytes:
+    """The arXiv PDF; 429/5xx answers are retried (the Hub's retry policy), any other answer is an error."""
     import requests
 
     base = (arxiv_base or os.environ.get("ARXIV_BASE") or ARXIV_DEFAULT_BASE).rstrip("/")
     url = f"{base}/pdf/{pid}"
     deadline = time.monotonic() + max(retry_budget(), 60.0)
-    try:
-        resp = requests.get(url, timeout=60, stream=True)
-        if resp.status_code != 200:
+
+    def attempt() -> bytes:
+        try:
+            resp = requests.get(url, timeout=60, stream=True)
+            if resp.status_code == 200:
+                return read_body(resp, deadline, MAX_PDF_BYTES, f"the PDF at {url}", "check the paper id or ARXIV_BASE")
             resp.close()
-            raise SourceError(
-                f"arXiv answered HTTP {resp.status_code} for {url}",
-                hint="check the paper id; the PDF may be withdrawn (try --paper with another id)",
-            )
-        return read_body(resp, deadline, MAX_PDF_BYTES, f"the PDF at {url}", "check the paper id or ARXIV_BASE")
-    except requests.RequestException as exc:
-        raise SourceError(f"cannot download {url}: {type(exc).__name__}", hint="check the network or ARXIV_BASE") from None
+        except requests.RequestException as exc:
+            raise SourceError(f"cannot download {url}: {type(exc).__name__}", hint="check the network or ARXIV_BASE") from None
+        error = SourceError(f"arXiv answered HTTP {resp.status_code} for {url}",
+                            hint="check the paper id; the PDF may be withdrawn (try --paper with another id)")
+        if retryable(resp.status_code):
+            raise RetryLater(resp.status_code, resp.headers.get("Retry-After"), error)
+        raise error
+
+    return retrying(attempt, deadline=deadline)
 
 
 def pdf_pages(data: bytes) -> list[str]:
