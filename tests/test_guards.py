@@ -195,3 +195,27 @@ def test_a_dry_run_batch_reports_the_open_pr(hub: HubEmulator, hf_env: dict[str,
     (record,) = [json.loads(line) for line in log.read_text().splitlines()]
     assert (record["repo_id"], record["status"]) == ("acme/In-PR", "open_pr_exists")
     assert record["pr_url"].endswith(f"/discussions/{num}")
+
+
+def test_a_conflict_with_an_open_prs_value_is_that_prs_in_a_batch_record(seeded: HubEmulator,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PR opened after the batch's pre-check still makes the model's record "open_pr_exists": the conflict
+    says which PR holds the other value (a typed field, not its message)."""
+    from evalmgr.batch import conflict_status
+    from evalmgr.commands import add_eval, publish_or_preview
+    from evalmgr.errors import ConflictError
+    from evalmgr.request import AddEvalRequest, Context, PublishOptions, RepoInput
+
+    monkeypatch.setenv("HF_TOKEN", HELPER)
+    num = seeded.add_pull_request(REPO, "Add GPQA", "someone", {".eval_results/gpqa.yaml": GPQA_YAML})  # 41.2
+    req = AddEvalRequest(RepoInput(REPO), "GPQA Diamond", value=45.0, publish=PublishOptions("create_pr"))
+    ctx = Context()
+    with pytest.raises(ConflictError) as raised:
+        publish_or_preview(req, ctx, add_eval(req, ctx))
+    assert [(c.pr, c.existing_value, c.new_value) for c in raised.value.conflicts] == [(num, 41.2, 45.0)]
+    assert conflict_status(raised.value) == "open_pr_exists"
+    seeded.add_model("orbit/Orbit-2", {"README.md": CARD, ".eval_results/gpqa.yaml": GPQA_YAML})  # on main
+    on_main = AddEvalRequest(RepoInput("orbit/Orbit-2"), "GPQA Diamond", value=45.0, publish=PublishOptions("create_pr"))
+    with pytest.raises(ConflictError) as raised:
+        publish_or_preview(on_main, ctx, add_eval(on_main, ctx))
+    assert [c.pr for c in raised.value.conflicts] == [None] and conflict_status(raised.value) == "already_present"

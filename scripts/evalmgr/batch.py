@@ -195,6 +195,11 @@ def _already_on_main(model: Any, dataset_id: str | None, task_id: str | None) ->
     return None
 
 
+def conflict_status(exc: ConflictError) -> str:
+    """A conflict with an open PR's value (opened since the pre-check) is that PR's; any other is main's."""
+    return "open_pr_exists" if any(c.pr is not None for c in exc.conflicts) else "already_present"
+
+
 def process_model(model: Any, opts: BatchOptions, ctx: Context, benchmark: Benchmark) -> Record:
     """Everything for one model; any failure becomes a record, never an exception."""
     from .commands import add_eval, publish_or_preview
@@ -239,8 +244,7 @@ def process_model(model: Any, opts: BatchOptions, ctx: Context, benchmark: Bench
     except AmbiguousScoreError as exc:
         return Record(repo_id, "ambiguous", reason=redact(exc.message))
     except ConflictError as exc:
-        status = "open_pr_exists" if any(c.where.startswith("PR") for c in exc.conflicts) else "already_present"
-        return Record(repo_id, status, reason=redact("conflict: " + exc.message))
+        return Record(repo_id, conflict_status(exc), reason=redact("conflict: " + exc.message))
     except (AuthError, RepoNotFoundError) as exc:
         return Record(repo_id, "skipped", reason=redact(f"no access: {exc.message}"))
     except EvalManagerError as exc:

@@ -104,7 +104,8 @@ class Conflict:
     new_value: float
     existing_source: str | None = None
     new_source: str | None = None
-    where: str = "main"  # "main", "PR #N" or a file path
+    where: str = "main"  # "main", "PR #N" or a file path, as the message says it
+    pr: int | None = None  # the open pull request that proposes the existing value
 
 
 class ConflictError(EvalManagerError):

@@ -336,7 +336,7 @@ def _covered_by_open_prs(hub: Hub, repo_id: str, main: RepoState, change: Change
 def _check_pr_conflicts(pr: PullRequest, pr_plan: Plan) -> None:
     if pr_plan.conflicts:
         for c in pr_plan.conflicts:
-            c.where = f"PR #{pr.num}"
+            c.where, c.pr = f"PR #{pr.num}", pr.num
         raise ConflictError(
             f"open pull request #{pr.num} ({pr.url}) proposes different values; nothing was written:\n"
             + "\n".join(f"  {c.dataset_id} [{c.task_id}]: PR has {c.existing_value}, new {c.new_value}" for c in pr_plan.conflicts),
