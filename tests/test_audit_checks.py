@@ -240,6 +240,22 @@ def test_a_fraction_among_percentages_is_flagged_with_the_range(board) -> None:
     assert board[0].pull_requests(SEVEN) == []
 
 
+def test_a_benchmark_without_a_leaderboard_is_nothing_to_check(board) -> None:
+    # the Hub answers 404 (no error code) for a dataset without a leaderboard: nothing to compare with, and
+    # nothing to warn about; any other failure is said (the value was not checked)
+    hub, env = board
+    hub.fail_next("GET", r"^/api/datasets/Idavidrein/gpqa/leaderboard", 404)
+    run = run_cli("add-eval", "--repo-id", SEVEN, "--benchmark", "GPQA Diamond", "--value", "0.59", "--format", "json",
+                  env=env)
+    assert run.code == 0, run.err
+    assert run.json()["leaderboard_flags"] == [] and not any("leaderboard" in w for w in run.json()["warnings"])
+    hub.fail_next("GET", r"^/api/datasets/Idavidrein/gpqa/leaderboard", 500, count=20)
+    broken = run_cli("add-eval", "--repo-id", SEVEN, "--benchmark", "GPQA Diamond", "--value", "0.59", "--format",
+                     "json", env=dict(env, EVALMGR_RETRY_BUDGET="1"))
+    assert broken.code == 0, broken.err
+    assert any("leaderboard of Idavidrein/gpqa not checked" in w for w in broken.json()["warnings"])
+
+
 def test_a_value_far_above_every_model_is_flagged(board) -> None:
     _, env = board
     run = run_cli("add-eval", "--repo-id", SEVEN, "--benchmark", "GPQA Diamond", "--value", "91", "--format", "json",

@@ -178,7 +178,7 @@ def run_audit(args: AuditRequest) -> dict[str, Any]:
     ids, skipped = repo_ids(args, hub)
     # Hub benchmarks whose task id is not bundled: their eval.yaml says it (cached), so they can be counted.
     unknown_tasks = {b.dataset_id for b in reg.benchmarks.values() if b.hub_benchmark and b.dataset_id and not b.task_id}
-    registry_notes = reg.load_hub_task_ids(hub, unknown_tasks) if ids else []
+    registry_notes = list(reg.load_hub_task_ids(hub, unknown_tasks).values()) if ids else []
     aa = aa_models() if "aa" in sources else (None, None)
     tolerance = args.tolerance
 

@@ -160,7 +160,7 @@ def resolve_task_ids(input: RepoInput, publish: PublishOptions, ctx: Context, re
             b = reg.by_key(r.benchmark_key)
             task_id = b.task_id if b else None
             r = replace(r, task_id=task_id, warnings=r.warnings + (
-                () if task_id else tuple(w for w in warnings if r.dataset_id in w)))
+                () if task_id or r.dataset_id not in warnings else (warnings[r.dataset_id],)))
         filled.append(r)
     return filled
 

@@ -121,6 +121,10 @@ class HubError(EvalManagerError):
 
     default_hint = "check the network and HF_ENDPOINT, then run again"
 
+    def __init__(self, message: str, hint: str | None = None, status: int | None = None) -> None:
+        super().__init__(message, hint)
+        self.status = status  # the HTTP status the Hub answered, when it answered
+
 
 class AuthError(HubError):
     """Missing, invalid, read-only or insufficient token, or a gated repo without access."""

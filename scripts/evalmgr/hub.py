@@ -224,7 +224,7 @@ class Hub:
             return HubError(f"{what}: rate limited by the Hub (429) beyond the retry budget",
                             "wait a few minutes and run again")
         return HubError(f"{what}: Hub request failed ({status or type(exc).__name__}){detail}",
-                        "check the network and HF_ENDPOINT, then run again")
+                        "check the network and HF_ENDPOINT, then run again", status)
 
     # ------------------------------------------------------------------ identity
     def whoami(self) -> dict[str, Any]:

@@ -191,23 +191,23 @@ class Registry:
         if len(ids) == 1 and len(members) == 1 and members[0].task_id is None:
             self.benchmarks[members[0].key] = replace(members[0], task_id=next(iter(ids)))
 
-    def load_hub_task_ids(self, hub: Hub, dataset_ids: Iterable[str]) -> list[str]:
-        """Read each dataset's ``eval.yaml`` through ``hub.read_text``; returns warnings for unreadable ones."""
-        warnings = []
+    def load_hub_task_ids(self, hub: Hub, dataset_ids: Iterable[str]) -> dict[str, str]:
+        """Read each dataset's ``eval.yaml`` through ``hub.read_text``; returns why, for each one not read."""
+        warnings: dict[str, str] = {}
         for dataset_id in sorted(set(dataset_ids)):
             try:
                 text = hub.read_text(dataset_id, "eval.yaml", "main", repo_type="dataset", max_age=EVAL_YAML_MAX_AGE,
                                      accept=_cacheable_eval_yaml)
             except HubError as exc:  # the task id stays unknown: nothing is published under a guess
-                warnings.append(f"{dataset_id}: eval.yaml could not be read ({exc.message})")
+                warnings[dataset_id] = f"{dataset_id}: eval.yaml could not be read ({exc.message})"
                 continue
             if text is None:
-                warnings.append(f"{dataset_id} has no eval.yaml: it is not a registered Hub benchmark")
+                warnings[dataset_id] = f"{dataset_id} has no eval.yaml: it is not a registered Hub benchmark"
                 continue
             try:
                 self.add_task_ids(dataset_id, parse_eval_yaml(text))
             except InputError as exc:
-                warnings.append(f"{dataset_id}/eval.yaml: {exc.message}")
+                warnings[dataset_id] = f"{dataset_id}/eval.yaml: {exc.message}"
         return warnings
 
     # ------------------------------------------------------------------ matching

@@ -72,7 +72,7 @@ def _read(hub: Hub, dataset_id: str) -> Board | None:
     except RepoNotFoundError:
         return None
     except HubError as exc:
-        if "(404" in exc.message:  # the Hub's answer for a dataset without a leaderboard
+        if exc.status == 404:  # the Hub's answer for a dataset without a leaderboard
             return None
         raise
     values = {e.model_id: float(e.value) for e in entries if isinstance(e.value, (int, float))}
