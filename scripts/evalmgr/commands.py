@@ -111,7 +111,7 @@ def inspect_tables(input: RepoInput, model_name: str | None, ctx: Context) -> li
     from .launcher import launcher
 
     _, text = card_text(input, ctx)
-    ctx.registry  # a --mapping file that cannot be read is an error here too, not silently ignored
+    _ = ctx.registry  # a --mapping file that cannot be read is an error here too, not silently ignored
     tables = describe_tables(text, input.repo_id, model_name=model_name)
     source = ["--readme", input.readme] if input.readme else ["--repo-dir", input.repo_dir] if input.repo_dir else []
     for t in tables:  # the next commands: same launcher as this one, reading the same input
