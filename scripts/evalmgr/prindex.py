@@ -26,7 +26,7 @@ from .hub import README, PullRequest, RepoState
 if TYPE_CHECKING:
     from .hub import Hub
 
-Format = Literal["eval-results", "model-index"]
+FormatName = Literal["eval-results", "model-index"]  # where a result is stated
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class ResultSource:
 class FoundResult:
     """One result as a repo file states it: on main (``pr`` None) or proposed by pull request ``pr``."""
 
-    format: Format
+    format: FormatName
     path: str  # the file that states it (README.md for the model-index)
     dataset_id: str | None  # None: a model-index entry without a dataset type
     task_id: str | None
