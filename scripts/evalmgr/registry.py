@@ -264,7 +264,10 @@ class Registry:
         """
         if obs.task is not None:
             return self._resolve_task(obs, obs.task)
-        found = self._resolve(obs.label, obs.setting, obs.heading)
+        return self._by_label(obs, obs.label)
+
+    def _by_label(self, obs: Observation, label: str) -> Result | Unmatched:
+        found = self._resolve(label, obs.setting, obs.heading)
         if isinstance(found, _NoMatch):
             return Unmatched(obs, found.reason, shown=found.ambiguous)
         return self._result(obs, found.benchmark, found.notes)
@@ -277,10 +280,7 @@ class Registry:
         if ref.dataset_id:
             return self._hub_task(obs, ref.dataset_id, ref.task_id)
         if ref.label:
-            found = self._resolve(ref.label, obs.setting, obs.heading)
-            if isinstance(found, _NoMatch):
-                return Unmatched(obs, found.reason, shown=found.ambiguous)
-            return self._result(obs, found.benchmark, found.notes)
+            return self._by_label(obs, ref.label)
         if ref.key is None:
             return Unmatched(obs, "the source maps it to no benchmark")  # the source has said why
         bench = self.by_key(ref.key)

@@ -84,7 +84,8 @@ class PublishOptions:
 
     @property
     def to_hub(self) -> bool:
-        """Whether the write goes to the Hub (a PR, or --apply without a local clone is decided by the input)."""
+        """Whether the mode writes to the Hub whatever the input: a new PR, or a commit into one (``--apply``
+        writes to the Hub only without ``--repo-dir``)."""
         return self.mode in ("create_pr", "pr")
 
 
