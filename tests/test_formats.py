@@ -89,9 +89,9 @@ def test_a_fraction_this_change_adds_is_a_typed_scale_problem_the_write_refuses(
     p = merge(state_with(old.files), fraction, FORMATS[fmt](reg))
     (problem,) = [x for x in p.problems if isinstance(x, NewScaleProblem)]
     assert "0.412 looks like a 0-1 fraction" in problem.message and "write it as 41.2" in problem.message
-    change = Change(scores=fraction, registry=reg, fmt=fmt)
+    change = Change(results=fraction, registry=reg, fmt=fmt)
     assert [r.kind for r in refusals(p, change, "main")] == ["scale"]
-    assert refusals(p, Change(scores=fraction, registry=reg, fmt=fmt, force=True), "main") == []
+    assert refusals(p, Change(results=fraction, registry=reg, fmt=fmt, force=True), "main") == []
     # The same values already published: a scale warning, not about this change, refuses nothing.
     rerun = merge(state_with({**old.files, **p.files}), fraction, FORMATS[fmt](reg))
     assert rerun.problems and all(type(x) is ScaleProblem for x in rerun.problems)

@@ -429,7 +429,7 @@ def publish_or_preview(req: CollectRequest, ctx: Context, collected: Collected) 
         registered = _official_only(req, ctx, collected, registered)
     model_name = req.card.model_name if isinstance(req, (ExtractRequest, AddEvalRequest)) else None
     change = Change(
-        scores=registered if opts.fmt == "eval-results" else results,
+        results=registered if opts.fmt == "eval-results" else results,
         fmt=opts.fmt,
         model_name=model_name or (req.input.repo_id or "").split("/")[-1] or None,
         task_type=opts.task_type,
@@ -439,7 +439,7 @@ def publish_or_preview(req: CollectRequest, ctx: Context, collected: Collected) 
         force=opts.force,
         blockers=list(collected.blockers),
     )
-    if not change.scores:
+    if not change.results:
         outcome = _nothing_to_publish(collected)
         if opts.writes:
             raise outcome.refusals[0].error

@@ -24,16 +24,17 @@ from .hub import EVAL_DIR, README, Hub, PullRequest, RepoState, StaleParentError
 from .result import Result
 
 if TYPE_CHECKING:
+    from .request import WriteFormat
     from .registry import Registry
 
 
 @dataclass
 class Change:
-    """What a command wants to publish: registered scores, in one format."""
+    """What a command wants to publish: results, in one format."""
 
-    scores: list[Result]
+    results: list[Result]
     registry: Registry  # the Registry in use (a --mapping file changes file names and scale checks)
-    fmt: str = "eval-results"  # or "model-index"
+    fmt: WriteFormat = "eval-results"
     model_name: str | None = None  # model-index `name` (default: the repo name)
     task_type: str = "text-generation"
     dataset_name: str | None = None
@@ -79,7 +80,7 @@ class Outcome:
 
 def make_plan(state: RepoState, change: Change) -> Plan:
     """Merge the change into ``state`` in the chosen format (idempotent; conflicts reported, not applied)."""
-    return merge(state, change.scores, _format(state, change), force=change.force)
+    return merge(state, change.results, _format(state, change), force=change.force)
 
 
 def _format(state: RepoState, change: Change) -> Format[Any]:
@@ -295,7 +296,7 @@ def _publish_once(hub: Hub, repo_id: str, change: Change, *, mode: str, pr_num: 
                            url=f"{hub.repo_url(repo_id)}/discussions/{next(iter(covered))}",
                            pr_num=next(iter(covered)), covered_by_prs=covered, already_present=plan.already_present)
         if covered:
-            change = replace(change, scores=remaining)
+            change = replace(change, results=remaining)
             plan = make_plan(main, change)
 
     title, body = describe(plan.added)
@@ -323,7 +324,7 @@ def _covered_by_open_prs(hub: Hub, repo_id: str, main: RepoState, change: Change
             break
         if not changes.overlay:
             continue
-        pr_plan = make_plan(_with_files(main, changes.overlay), replace(change, scores=pending))
+        pr_plan = make_plan(_with_files(main, changes.overlay), replace(change, results=pending))
         _check_pr_conflicts(changes.pr, pr_plan)
         present = {id(s) for s in pr_plan.already_present}
         hits = [s for s in pending if id(s) in present]
