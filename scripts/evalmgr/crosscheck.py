@@ -202,7 +202,7 @@ def review(req: CollectRequest, ctx: Context, collected: Collected) -> None:
     if opts.cross_check and not repo_id:
         raise UsageError("--cross-check needs --repo-id: the other sources are found from the repo")
     if opts.cross_check and repo_id:
-        primary = {s.provenance.kind for s in collected.results if s.provenance}
+        primary: set[str] = {s.provenance.kind for s in collected.results if s.provenance}
         reports = other_sources(req, ctx, repo_id, primary)
         tolerance = opts.tolerance
         comparisons = compare(collected.results, reports, tolerance)

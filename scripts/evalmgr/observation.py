@@ -17,7 +17,7 @@ ProvenanceKind = Literal["model_card", "aa", "paper", "logs", "manual", "harness
 class Provenance:
     """Where a value comes from; becomes the entry's ``source`` block."""
 
-    kind: str  # one of ProvenanceKind ("harness" and "manual" are given by the user)
+    kind: ProvenanceKind  # "harness" and "manual": given by the user
     url: str | None = None
     name: str | None = None
     user: str | None = None
