@@ -68,14 +68,15 @@ def test_no_prefix_or_substring_match(reg: Registry, label: str) -> None:
 
 def test_bare_gpqa_is_ambiguous_until_something_says_which(reg: Registry) -> None:
     assert reg.match("GPQA") is None
-    assert "Diamond" in reg.why_unmatched("GPQA")
+    bare = reg.resolve(Observation("GPQA", 41.0))
+    assert isinstance(bare, Unmatched) and "Diamond" in bare.reason
     assert reg.match("GPQA", setting="diamond").benchmark.task_id == "diamond"
     assert reg.match("GPQA", context="Results on GPQA Diamond (0-shot)").benchmark.task_id == "diamond"
     assert reg.match("GPQA", context="### Diamond subset").benchmark.task_id == "diamond"
     assert reg.match("GPQA", context="## Main results") is None  # "main" alone is not a decision
     assert reg.match("GPQA", context="GPQA main set").benchmark.task_id == "main"
     assert reg.match("GPQA", context="GPQA Diamond and GPQA Main") is None
-    assert reg.why_unmatched("GPQA Diamond") is None
+    assert isinstance(reg.resolve(Observation("GPQA Diamond", 41.0)), Result)
 
 
 @pytest.mark.parametrize(

@@ -250,11 +250,6 @@ class Registry:
             return None
         return bench.source_rule.refusal(result.provenance.kind if result.provenance else None)
 
-    def why_unmatched(self, label: str, setting: str | None = None, context: str | None = None) -> str | None:
-        """Why :meth:`match` gives None (for warnings and errors); None when it matches."""
-        found = self._resolve(label, setting, context)
-        return found.reason if isinstance(found, _NoMatch) else None
-
     def resolve(self, obs: Observation) -> Result | Unmatched:
         """The Hub benchmark result an observation is, or why it names none.
 
@@ -301,9 +296,7 @@ class Registry:
         bench = self.lookup(dataset_id, task_id)
         if bench is not None:
             return self._result(obs, bench, None, task_id)
-        return Result(label=obs.label, value=obs.value, dataset_id=dataset_id, task_id=task_id, run_notes=obs.notes,
-                      provenance=obs.provenance, date=obs.date, location=obs.location, observation=obs,
-                      warnings=obs.warnings)
+        return Result.of(obs, dataset_id=dataset_id, task_id=task_id)
 
     def confirmed(self, obs: Observation, bench: Benchmark) -> Result:
         """The result of an observation the user confirmed to be ``bench`` (a card's bare "GPQA" row)."""
@@ -320,9 +313,8 @@ class Registry:
         if bench.dataset_id and not task_id:
             warnings.append(f"{bench.name}: the task id of {bench.dataset_id} is not known offline; it is read from "
                             "the dataset's eval.yaml when the command reads the repo from the Hub")
-        return Result(label=obs.label, value=value, dataset_id=bench.dataset_id, task_id=task_id,
-                      benchmark_key=bench.key, variant=variant, run_notes=obs.notes, provenance=obs.provenance,
-                      date=obs.date, location=obs.location, observation=obs, warnings=tuple(warnings))
+        return Result.of(obs, value, warnings=tuple(warnings), dataset_id=bench.dataset_id, task_id=task_id,
+                         benchmark_key=bench.key, variant=variant)
 
     def _resolve(self, label: str, setting: str | None, context: str | None) -> RegistryMatch | _NoMatch:
         parsed = _parse_label(label)

@@ -30,6 +30,17 @@ class Result:
     observation: Observation | None = None  # what the source saw (None: the user gave the value)
     warnings: tuple[str, ...] = ()
 
+    @classmethod
+    def of(cls, obs: Observation, value: float | None = None, *, dataset_id: str | None = None,
+           task_id: str | None = None, benchmark_key: str | None = None, variant: str | None = None,
+           warnings: tuple[str, ...] | None = None) -> Result:
+        """The result of an observation: its label, run notes, provenance, date and location carried over,
+        with the benchmark it resolved to (none: an unmatched label)."""
+        return cls(label=obs.label, value=obs.value if value is None else value, dataset_id=dataset_id,
+                   task_id=task_id, benchmark_key=benchmark_key, variant=variant, run_notes=obs.notes,
+                   provenance=obs.provenance, date=obs.date, location=obs.location, observation=obs,
+                   warnings=obs.warnings if warnings is None else warnings)
+
     @property
     def notes(self) -> str | None:
         """The entry's ``notes``: run details, then the variant."""
@@ -55,10 +66,8 @@ class Unmatched:
 
     def as_result(self) -> Result:
         """The value under its printed label only: shown, written to model-index, never to ``.eval_results/``."""
-        obs = self.observation
-        return Result(label=obs.label, value=obs.value, run_notes=obs.notes, provenance=obs.provenance,
-                      date=obs.date, location=obs.location, observation=obs,
-                      warnings=obs.warnings + ((self.reason,) if self.shown else ()))
+        return Result.of(self.observation,
+                         warnings=self.observation.warnings + ((self.reason,) if self.shown else ()))
 
 
 def join_notes(*notes: str | None) -> str | None:
